@@ -225,3 +225,29 @@ def load_test_split(path: Path) -> tuple[DatasetSplit, dict[str, Any]]:
     if labels.shape != (images.shape[0],):
         raise CheckpointError(path, "labels do not match the images")
     return DatasetSplit(images.float() / PIXEL_MAX, labels.long()), metadata
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: ``python -m vae_core.data --export-test FOLDER`` bundles every data set's test split."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m vae_core.data", description=main.__doc__)
+    parser.add_argument("--export-test", type=Path, required=True, help="folder to write into")
+    parser.add_argument("--data-dir", type=Path, default=None, help="data root (default: cache)")
+    parser.add_argument("--dataset", choices=DATASET_NAMES, nargs="+", default=list(DATASET_NAMES))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for name in args.dataset:
+        try:
+            dataset = load_dataset(name, args.data_dir)
+        except DataUnavailableError as error:
+            logger.error("%s", error)
+            return 1
+        path = args.export_test / f"{name}-test.safetensors"
+        export_test_split(dataset, path)
+        logger.info("wrote %d %s test images to %s", len(dataset.test), name, path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
