@@ -32,7 +32,7 @@ unit: $(VENV)/.installed-dev
 test: lint typecheck unit
 
 benchmark: $(VENV)/.installed-dev
-	$(PYTHON) benchmarks/train_speed.py
+	$(PYTHON) -m benchmarks.train_speed
 
 checkpoints: $(VENV)/.installed-dev
 	bash checkpoints/build.sh

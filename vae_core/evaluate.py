@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 from vae_core.checkpoints import CheckpointError, load_checkpoint
-from vae_core.data import DatasetSplit, load_dataset
+from vae_core.data import DatasetSplit, DataUnavailableError, load_dataset
 from vae_core.losses import bce_floor, kl_divergence, reconstruction_loss
 from vae_core.models import Autoencoder
 
@@ -98,7 +98,11 @@ def main(argv: list[str] | None = None) -> int:
             logger.error("%s", error)
             return 1
         split_seed = loaded.metadata.get("data", {}).get("split_seed", 0)
-        dataset = load_dataset(loaded.metadata["dataset"], args.data_dir, split_seed=split_seed)
+        try:
+            dataset = load_dataset(loaded.metadata["dataset"], args.data_dir, split_seed=split_seed)
+        except DataUnavailableError as error:
+            logger.error("%s", error)
+            return 1
         test = dataset.test
         if args.dry_run:
             test = DatasetSplit(test.images[:DRY_RUN_IMAGES], test.labels[:DRY_RUN_IMAGES])

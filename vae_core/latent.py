@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 
 from vae_core.models import Autoencoder
 
 DEFAULT_BATCH_SIZE = 2000
+# directions whose cosine is this close to +-1 count as (anti)parallel in slerp
+PARALLEL_TOLERANCE = 1e-6
 
 
 @torch.inference_mode()
@@ -41,6 +41,12 @@ def decode_codes(
     return torch.cat([model.decode(chunk) for chunk in z.split(batch_size)])
 
 
+def _codes_from_axes(xs: torch.Tensor, ys: torch.Tensor) -> torch.Tensor:
+    """Every ``(x, y)`` pair, row by row in the order of ``ys``: ``(len(ys) * len(xs), 2)``."""
+    grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")
+    return torch.stack([grid_x.flatten(), grid_y.flatten()], dim=1)
+
+
 def grid_codes(
     x_range: tuple[float, float], y_range: tuple[float, float], steps: int
 ) -> torch.Tensor:
@@ -51,8 +57,7 @@ def grid_codes(
     """
     xs = torch.linspace(x_range[0], x_range[1], steps)
     ys = torch.linspace(y_range[1], y_range[0], steps)
-    grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")
-    return torch.stack([grid_x.flatten(), grid_y.flatten()], dim=1)
+    return _codes_from_axes(xs, ys)
 
 
 def gaussian_grid_codes(steps: int, margin: float = 0.5) -> torch.Tensor:
@@ -66,9 +71,8 @@ def gaussian_grid_codes(steps: int, margin: float = 0.5) -> torch.Tensor:
     """
     quantiles = (torch.arange(steps, dtype=torch.float32) + margin) / steps
     values = torch.special.ndtri(quantiles)
-    return grid_codes(
-        (values[0].item(), values[-1].item()), (values[0].item(), values[-1].item()), steps
-    )
+    # the axis values themselves, not a linear ramp between the outermost two
+    return _codes_from_axes(values, values.flip(0))
 
 
 def lerp(z_start: torch.Tensor, z_end: torch.Tensor, steps: int) -> torch.Tensor:
@@ -91,9 +95,11 @@ def slerp(z_start: torch.Tensor, z_end: torch.Tensor, steps: int) -> torch.Tenso
     if norm_start < 1e-8 or norm_end < 1e-8:
         return lerp(z_start, z_end, steps)
     unit_start, unit_end = z_start / norm_start, z_end / norm_end
-    omega = torch.arccos(torch.clamp(torch.dot(unit_start, unit_end), -1.0, 1.0))
-    if omega < 1e-6 or math.pi - omega.item() < 1e-6:
+    cosine = torch.clamp(torch.dot(unit_start, unit_end), -1.0, 1.0)
+    # test the cosine, not the angle: in float32, arccos near -1 is off by about 1e-4
+    if abs(cosine.item()) > 1 - PARALLEL_TOLERANCE:
         return lerp(z_start, z_end, steps)
+    omega = torch.arccos(cosine)
     weights = torch.linspace(0, 1, steps).unsqueeze(1)
     directions = (
         torch.sin((1 - weights) * omega) * unit_start + torch.sin(weights * omega) * unit_end

@@ -1,0 +1,89 @@
+"""Every page in a real browser: it loads without an error, and the app's shell is around it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.server import free_port, start_server, stop, wait_for_health
+from tests.e2e.streamlit_page import (
+    IDLE_SELECTOR,
+    NAVIGATION_LINKS,
+    PAGE_TIMEOUT_MS,
+    PAGES,
+    TITLE_KEYS,
+    open_by_navigation,
+    open_page,
+    problems,
+)
+from ui.i18n import translate
+
+pytestmark = pytest.mark.browser
+
+LANGUAGE_RADIO = '[data-testid="stSidebar"] [data-testid="stRadio"]'
+SIDEBAR_SELECTS = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_loads_without_an_error(page: Page, name: str, screenshot_folder: Path) -> None:
+    open_by_navigation(page, name)
+
+    expect(page.locator("h1").first).to_have_text(translate("en", TITLE_KEYS[name]))
+    # the title shows once the page's run has begun: now wait for the run to end
+    page.wait_for_selector(IDLE_SELECTOR, timeout=PAGE_TIMEOUT_MS)
+    page.screenshot(path=str(screenshot_folder / f"{name}.png"))
+    assert problems(page) == []
+
+
+@pytest.mark.parametrize("name", [name for name in PAGES if name != "overview"])
+def test_every_view_has_an_address_of_its_own(page: Page, name: str) -> None:
+    open_page(page, name)
+
+    assert page.url.endswith(f"/{name}")
+    assert problems(page) == []
+
+
+def test_the_navigation_lists_every_page_by_its_translated_title(page: Page) -> None:
+    open_page(page, "")
+
+    titles = [translate("en", f"nav.{name}") for name in PAGES]
+    expect(page.locator(NAVIGATION_LINKS)).to_have_count(len(PAGES))
+    for link, title in zip(page.locator(NAVIGATION_LINKS).all(), titles, strict=True):
+        expect(link).to_contain_text(title)
+
+
+def test_the_language_switch_changes_the_text(page: Page, screenshot_folder: Path) -> None:
+    open_page(page, "")
+    expect(page.locator("h1").first).to_have_text(translate("en", "overview.title"))
+
+    page.locator(LANGUAGE_RADIO).get_by_text("Polski").click()
+
+    expect(page.locator("h1").first).to_have_text(
+        translate("pl", "overview.title"), timeout=PAGE_TIMEOUT_MS
+    )
+    expect(page.locator(NAVIGATION_LINKS).nth(PAGES.index("sliders"))).to_contain_text(
+        translate("pl", "nav.sliders")
+    )
+    page.screenshot(path=str(screenshot_folder / "overview-pl.png"))
+
+
+def test_a_deep_link_to_a_fresh_server_still_shows_the_whole_app(browser) -> None:
+    """Streamlit runs a page file on its own when a fresh server's first visitor deep-links."""
+    port = free_port()
+    process = start_server(port)
+    try:
+        wait_for_health(f"http://127.0.0.1:{port}", process)
+        context = browser.new_context(base_url=f"http://127.0.0.1:{port}")
+        tab = context.new_page()
+        open_page(tab, "sliders")
+
+        expect(tab.locator(NAVIGATION_LINKS).first).to_contain_text(
+            translate("en", "nav.overview"), timeout=PAGE_TIMEOUT_MS
+        )
+        expect(tab.locator("h1").first).to_have_text(translate("en", "sliders.title"))
+        expect(tab.locator(SIDEBAR_SELECTS).first).to_be_visible()
+        context.close()
+    finally:
+        stop(process)

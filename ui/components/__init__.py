@@ -1,0 +1,1 @@
+"""Custom Streamlit components: the only place with HTML, CSS and JavaScript."""
