@@ -49,6 +49,7 @@ from tests.e2e.server import (  # noqa: E402
 )
 from tests.e2e.streamlit_page import (  # noqa: E402
     IDLE_SELECTOR,
+    NAVIGATION_LINKS,
     PAGE_TIMEOUT_MS,
     PAGES,
     SLIDER_INPUTS,
@@ -70,6 +71,7 @@ DRAG_SHARE = 0.6
 DOWNLOAD_SCALE = 10
 PAIRS = (("fashion-mnist", 2), ("fashion-mnist", 16), ("mnist", 2), ("mnist", 16))
 LADDER = ("fashion-mnist", 2)
+SELECTS = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
 NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => done()))"
 
 
@@ -97,27 +99,31 @@ def first_page_ready(page: Page, port: int, log: IO[bytes]) -> tuple[float, floa
     return healthy, time.perf_counter() - started, process
 
 
-def choose_sidebar(page: Page, dataset: str, latent_dim: int) -> None:
-    """Pick a data set and a latent size in the sidebar, as a user would."""
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    dataset_name = translate("en", f"dataset.{dataset}")
-    select = sidebar.locator('[data-testid="stSelectbox"]').first
-    if dataset_name not in select.inner_text():
-        select.click()
-        page.get_by_role("option", name=dataset_name, exact=True).click()
-        expect_text(select, dataset_name)
-    sidebar.locator('[data-testid="stRadio"]').first.get_by_text(
-        str(latent_dim), exact=True
-    ).click()
+def choose_option(page: Page, select, option: str) -> None:
+    """Pick ``option`` in a Streamlit selectbox (a combobox whose input shows the choice)."""
+    combobox = select.get_by_role("combobox")
+    if combobox.input_value() == option:
+        return
+    select.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_function(
+        "([input, option]) => input.value === option",
+        arg=[combobox.element_handle(), option],
+        timeout=PAGE_TIMEOUT_MS,
+    )
     page.wait_for_selector(IDLE_SELECTOR, timeout=PAGE_TIMEOUT_MS)
 
 
-def expect_text(locator, text: str) -> None:
-    locator.page.wait_for_function(
-        "([element, text]) => element.innerText.includes(text)",
-        arg=[locator.element_handle(), text],
-        timeout=PAGE_TIMEOUT_MS,
-    )
+def choose_sidebar(page: Page, dataset: str, latent_dim: int) -> None:
+    """Pick a data set and a latent size in the sidebar, as a user would."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    choose_option(page, page.locator(SELECTS).first, translate("en", f"dataset.{dataset}"))
+    sidebar.locator('[data-testid="stRadio"]').first.get_by_text(
+        str(latent_dim), exact=True
+    ).click()
+    radio = sidebar.get_by_role("radio", name=str(latent_dim), exact=True)
+    page.wait_for_function("(radio) => radio.checked", arg=radio.element_handle())
+    page.wait_for_selector(IDLE_SELECTOR, timeout=PAGE_TIMEOUT_MS)
 
 
 def drag_fps(page: Page, steps: int) -> tuple[float, list[float]]:
@@ -184,35 +190,31 @@ def visit_everything(page: Page) -> int:
     visits = 0
     for dataset, latent_dim in PAIRS:
         choose_sidebar(page, dataset, latent_dim)
-        betas = [None]
-        if (dataset, latent_dim) == LADDER:
-            beta_select = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
-            betas = beta_options(page) if beta_select.count() > 1 else [None]
+        betas = beta_options(page) if (dataset, latent_dim) == LADDER else [None]
         for beta in betas:
             if beta is not None:
-                choose_beta(page, beta)
-            for path in PAGES:
-                page.locator('[data-testid="stSidebarNav"] a').nth(PAGES.index(path)).click()
-                page.wait_for_url(f"**/{path}", timeout=PAGE_TIMEOUT_MS)
+                choose_option(page, page.locator(SELECTS).nth(1), beta)
+            for name in PAGES:
+                page.locator(NAVIGATION_LINKS).nth(PAGES.index(name)).click()
+                page.wait_for_function(
+                    "(path) => location.pathname.endsWith(path)",
+                    arg="/" if name == PAGES[0] else f"/{name}",
+                )
                 page.wait_for_selector(IDLE_SELECTOR, timeout=PAGE_TIMEOUT_MS)
                 visits += 1
-                logger.info("visited %s (%s, z%d, beta %s)", path, dataset, latent_dim, beta)
+                logger.info("visited %s (%s, z%d, beta %s)", name, dataset, latent_dim, beta)
     return visits
 
 
 def beta_options(page: Page) -> list[str]:
-    select = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
-    select.click()
+    """The betas the sidebar offers (none when it shows no beta choice)."""
+    selects = page.locator(SELECTS)
+    if selects.count() < 2:
+        return [None]
+    selects.nth(1).click()
     options = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
     return options
-
-
-def choose_beta(page: Page, beta: str) -> None:
-    select = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
-    select.click()
-    page.get_by_role("option", name=beta, exact=True).click()
-    page.wait_for_selector(IDLE_SELECTOR, timeout=PAGE_TIMEOUT_MS)
 
 
 def rss_mib(pid: int) -> float:

@@ -31,7 +31,10 @@ done
 # The test images the app plots, so that it needs no data set download.
 "$PYTHON" -m vae_core.data --export-test "$OUT/data"
 
-# The judges that metrics use, then the model cards.
-"$PYTHON" -m vae_core.metrics train-judge --dataset fashion-mnist --out "$OUT/judges/fashion-mnist-judge.safetensors"
-"$PYTHON" -m vae_core.metrics train-judge --dataset mnist --out "$OUT/judges/mnist-judge.safetensors"
+# The judges that the metrics use, the metrics cache the app reads, then the model cards.
+for dataset in fashion-mnist mnist; do
+  "$PYTHON" -m vae_core.metrics train-judge --dataset "$dataset" \
+    --out "$OUT/judges/$dataset-judge.safetensors"
+done
+"$PYTHON" -m vae_core.metrics build-cache --checkpoints "$OUT"
 "$PYTHON" -m vae_core.model_cards "$OUT"

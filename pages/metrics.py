@@ -123,6 +123,8 @@ def show_reading(view: CacheView, stems: dict[str, str | None], dataset: str) ->
                 vae=figures["vae"]["own"]["validity.prior"] * PERCENT,
                 ae=figures["ae"]["own"]["validity.prior"] * PERCENT,
                 ae_fitted=figures["ae"]["own"]["validity.fitted"] * PERCENT,
+                vae_coverage=figures["vae"]["own"]["coverage_bits.prior"],
+                ae_coverage=figures["ae"]["own"]["coverage_bits.prior"],
                 vae_jump=figures["vae"]["own"]["jump_ratio.lerp"],
                 ae_jump=figures["ae"]["own"]["jump_ratio.lerp"],
             )
@@ -183,7 +185,7 @@ def trade_off_figures(series: dict[str, list[float]]) -> tuple[go.Figure, go.Fig
         )
     )
     regularity.update_layout(
-        xaxis={"title": "β", "type": "log"},
+        xaxis={"title": "β", "type": "log", "tickvals": series["beta"]},
         yaxis={"title": t("metrics.figure.validity")},
         yaxis2={"title": t("metrics.figure.jump_ratio"), "overlaying": "y", "side": "right"},
         legend={"orientation": "h", "y": -0.25},

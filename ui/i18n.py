@@ -364,9 +364,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "metrics.reading": (
             "**Reading** — decoding codes drawn from N(0, I): {vae:.1f} % of the VAE's images "
-            "are valid, {ae:.1f} % of the AE's; from a Gaussian fitted to the AE's codes: "
-            "{ae_fitted:.1f} %. Along straight paths between test images the largest step is "
-            "{vae_jump:.2f}× the mean step for the VAE and {ae_jump:.2f}× for the AE."
+            "are valid, {ae:.1f} % of the AE's, with class coverage {vae_coverage:.2f} and "
+            "{ae_coverage:.2f} bits (validity alone can be high when every sample is the same "
+            "class); from a Gaussian fitted to the AE's codes: {ae_fitted:.1f} %. Along straight "
+            "paths between test images the largest step is {vae_jump:.2f}× the mean step for "
+            "the VAE and {ae_jump:.2f}× for the AE."
         ),
         "metrics.frames_note": (
             "Own axes: the model's latent coordinates (for the VAE these are its prior's). "
@@ -459,7 +461,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Largest gap: the grid cell inside the convex hull of the densest 99 % of the codes "
             "(dashed) with the highest (1 − density / max density) × (cycle error / max cycle "
             "error): few codes between others, and a decoded image that does not encode back "
-            "to where it came from."
+            "to where it came from. The score is relative to each model's own map: it ranks "
+            "places within a model, not models."
         ),
         "metrics.hull": "where the gap is searched",
         "metrics.about": (
@@ -894,9 +897,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "metrics.reading": (
             "**Odczyt** — dekodując kody losowane z N(0, I): {vae:.1f} % obrazów VAE jest "
-            "poprawnych, a AE {ae:.1f} %; z rozkładu Gaussa dopasowanego do kodów AE: "
-            "{ae_fitted:.1f} %. Na prostych ścieżkach między obrazami testowymi największy krok "
-            "to {vae_jump:.2f}× średni krok dla VAE i {ae_jump:.2f}× dla AE."
+            "poprawnych, a AE {ae:.1f} %, przy pokryciu klas {vae_coverage:.2f} i "
+            "{ae_coverage:.2f} bitu (sama poprawność bywa wysoka, gdy każda próbka jest tej "
+            "samej klasy); z rozkładu Gaussa dopasowanego do kodów AE: {ae_fitted:.1f} %. Na "
+            "prostych ścieżkach między obrazami testowymi największy krok to {vae_jump:.2f}× "
+            "średni krok dla VAE i {ae_jump:.2f}× dla AE."
         ),
         "metrics.frames_note": (
             "Własne osie: współrzędne ukryte modelu (dla VAE — jego rozkładu a priori). "
@@ -992,7 +997,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Największa dziura: komórka siatki wewnątrz otoczki wypukłej najgęściej położonych "
             "99 % kodów (linia przerywana) z najwyższym (1 − gęstość / maks. gęstość) × (błąd "
             "cyklu / maks. błąd cyklu): mało kodów pomiędzy innymi i zdekodowany obraz, który "
-            "nie koduje się z powrotem tam, skąd pochodzi."
+            "nie koduje się z powrotem tam, skąd pochodzi. Wynik jest względny wobec mapy "
+            "danego modelu: porządkuje miejsca w modelu, nie modele."
         ),
         "metrics.hull": "obszar szukania dziury",
         "metrics.about": (

@@ -109,13 +109,22 @@ def model_card(name: str, loaded: LoadedModel) -> str:
 
 
 def judge_card(path: Path, metadata: dict[str, Any]) -> str:
-    """Markdown card for a judge classifier (see ``vae_core.metrics``)."""
-    details = ", ".join(
-        f"{key} {value}"
-        for key, value in sorted(metadata.items())
-        if key not in {"kind", "versions", "history", "data"} and not isinstance(value, dict)
-    )
-    return f"### `judges/{path.name}`\n\n- {details}\n"
+    """Markdown card for a judge classifier (see ``vae_core.judge``)."""
+    data, test = metadata.get("data", {}), metadata.get("test", {})
+    architecture = metadata.get("architecture", {})
+    accuracy, confidence = test.get("accuracy"), test.get("mean_confidence")
+    lines = [
+        f"### `judges/{path.name}`",
+        "",
+        f"- data: {metadata.get('dataset')}, source `{data.get('source')}`, split "
+        f"{data.get('split')}, {data.get('train_size')} training / {data.get('test_size')} test",
+        f"- architecture: small CNN, channels {architecture.get('channels')}, hidden "
+        f"{architecture.get('hidden')}, {architecture.get('num_classes')} classes",
+        f"- budget: {metadata.get('epochs')} epochs, seed {metadata.get('seed')}",
+    ]
+    if accuracy is not None and confidence is not None:
+        lines.append(f"- test accuracy **{accuracy:.2%}**, mean confidence {confidence:.3f}")
+    return "\n".join([*lines, ""])
 
 
 def data_card(path: Path, metadata: dict[str, Any]) -> str:

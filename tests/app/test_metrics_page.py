@@ -187,3 +187,16 @@ def test_manifold_grid_tints_the_tiles(folder: Path) -> None:
 
     assert problems(app) == []
     assert heatmap_count(app) == 2
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+@pytest.mark.parametrize("latent_dim", [2, 16])
+@pytest.mark.parametrize("dataset", ["fashion-mnist", "mnist"])
+def test_metrics_page_on_the_shipped_checkpoints(
+    dataset: str, latent_dim: int, language: str
+) -> None:
+    # whatever state the shipped cache is in (current, stale, absent) the page explains itself
+    app = page_app("metrics", dataset=dataset, latent_dim=latent_dim, language=language).run()
+
+    assert not app.exception and not app.error
+    assert [title.value for title in app.title] == [translate(language, "metrics.title")]
