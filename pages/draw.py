@@ -65,29 +65,28 @@ def show_results(pair: ModelPair, x: torch.Tensor, dataset: str) -> None:
             show_png(png, caption, f"{slot.name}-your-image.png", f"draw.download.{slot.kind}")
 
 
-def draw_map(slot: ModelSlot, split: DatasetSplit, dataset: str, x: torch.Tensor) -> None:
-    """The test codes by class, with the new image's code (and, for a VAE, its ellipses)."""
-    assert slot.loaded is not None
-    codes = encoded_test_codes(slot.loaded, dataset, split.images)
-    plane = plane_for(codes.mu)
-    figure = class_scatter(plane.project(codes.mu), split.labels.numpy(), class_names(dataset))
-    with torch.inference_mode():
-        mu, logvar = slot.loaded.model.encode(x)
-    point = plane.project(mu.numpy())[0]
-    if logvar is not None:
-        covariance = plane.project_covariance(np.exp(logvar.numpy()[0]))
-        for radius in SIGMA_RADII:
-            outline = ellipse(point, covariance, radius)
-            figure.add_trace(
-                go.Scatter(
-                    x=outline[:, 0],
-                    y=outline[:, 1],
-                    mode="lines",
-                    name=t("draw.sigma", radius=radius),
-                    hoverinfo="skip",
-                    line={"color": POINT_COLOUR, "width": 2, "dash": "solid"},
-                )
+def add_posterior(figure: go.Figure, point: np.ndarray, covariance: np.ndarray) -> None:
+    """The VAE's one- and two-sigma ellipses of q(z|x) around the new image's mean code."""
+    radii = ", ".join(f"{radius}σ" for radius in SIGMA_RADII)
+    for radius in SIGMA_RADII:
+        outline = ellipse(point, covariance, radius)
+        # both ellipses share one legend entry, so the legend stays short
+        figure.add_trace(
+            go.Scatter(
+                x=outline[:, 0],
+                y=outline[:, 1],
+                mode="lines",
+                name=t("draw.sigma", radii=radii),
+                legendgroup="sigma",
+                showlegend=radius == SIGMA_RADII[0],
+                hoverinfo="skip",
+                line={"color": POINT_COLOUR, "width": 2},
             )
+        )
+
+
+def add_point(figure: go.Figure, point: np.ndarray) -> None:
+    """The new image's code as a star."""
     figure.add_trace(
         go.Scatter(
             x=[point[0]],
@@ -98,6 +97,20 @@ def draw_map(slot: ModelSlot, split: DatasetSplit, dataset: str, x: torch.Tensor
             marker={"symbol": "star", "size": 20, "color": POINT_COLOUR, "line": {"width": 1}},
         )
     )
+
+
+def draw_map(slot: ModelSlot, split: DatasetSplit, dataset: str, x: torch.Tensor) -> None:
+    """The test codes by class, with the new image's code (and, for a VAE, its ellipses)."""
+    assert slot.loaded is not None
+    codes = encoded_test_codes(slot.loaded, dataset, split.images)
+    plane = plane_for(codes.mu)
+    figure = class_scatter(plane.project(codes.mu), split.labels.numpy(), class_names(dataset))
+    with torch.inference_mode():
+        mu, logvar = slot.loaded.model.encode(x)
+    point = plane.project(mu.numpy())[0]
+    if logvar is not None:
+        add_posterior(figure, point, plane.project_covariance(np.exp(logvar.numpy()[0])))
+    add_point(figure, point)
     axis = "latent.axis_pca" if plane.is_pca else "latent.axis_z"
     style_plane(figure, t(axis, number=1), t(axis, number=2), height=MAP_HEIGHT)
     st.plotly_chart(

@@ -30,6 +30,8 @@ VECTOR_KEY = "sliders.vector"
 START_KEY = "sliders.start"
 START_MODELS_KEY = "sliders.start_models"
 DOWNLOAD_SCALE = 10
+# "codes": +-3 widened to both models' test codes; "prior": +-3 only
+WINDOWS = ("codes", "prior")
 
 
 def code_sets(pair: ModelPair, dataset: str) -> list[np.ndarray | None]:
@@ -84,9 +86,42 @@ def show_downloads(pair: ModelPair, z: list[float]) -> None:
             download_png(png, f"{slot.name}-sliders.png", f"sliders.download.{slot.kind}")
 
 
+def controls() -> SlidersState:
+    """The slider range and the seed of the random button, in one row."""
+    window_column, seed_column, _ = st.columns([2, 1, 1])
+    with window_column:
+        st.segmented_control(
+            t("sliders.window"),
+            WINDOWS,
+            key=widget_key(SlidersState, "window"),
+            format_func=lambda window: t(f"sliders.window.{window}"),
+            required=True,
+        )
+    with seed_column:
+        st.number_input(t("sliders.seed"), 0, None, key=widget_key(SlidersState, "seed"), step=1)
+    return current(SlidersState)
+
+
+def slider_request(pair: ModelPair, dataset: str, state: SlidersState) -> SliderRequest:
+    """Everything the component needs: both decoders, the axes, the start and the text."""
+    latent_dim = pair.loaded[0].model.latent_dim
+    models = ":".join(slot.loaded.sha256 if slot.loaded else slot.name for slot in pair.slots)
+    # a new window rebuilds the sliders, so it restarts from the last vector like new models
+    signature = f"{models}:{state.window}"
+    return SliderRequest(
+        decoders=[cached_decoder_spec(slot.loaded) if slot.loaded else None for slot in pair.slots],
+        signature=signature,
+        axes=slider_axes(latent_dim, code_sets(pair, dataset), state.window == "codes"),
+        start=start_vector(signature, latent_dim),
+        revision=0,
+        seed=state.seed,
+        text=component_text(),
+    )
+
+
 def main() -> None:
     selection = current(Selection)
-    state = current(SlidersState)
+    current(SlidersState)
     st.title(t("sliders.title"))
     st.caption(t("sliders.intro"))
     pair = model_pair(selection)
@@ -96,23 +131,12 @@ def main() -> None:
     if not pair.loaded:
         return
 
-    latent_dim = pair.loaded[0].model.latent_dim
-    signature = ":".join(slot.loaded.sha256 if slot.loaded else slot.name for slot in pair.slots)
-    codes = code_sets(pair, selection.dataset)
-    request = SliderRequest(
-        decoders=[cached_decoder_spec(slot.loaded) if slot.loaded else None for slot in pair.slots],
-        signature=signature,
-        axes=slider_axes(latent_dim, codes),
-        start=start_vector(signature, latent_dim),
-        revision=0,
-        seed=state.seed,
-        text=component_text(),
-    )
+    state = controls()
+    request = slider_request(pair, selection.dataset, state)
     reported = latent_sliders(request, key=COMPONENT_KEY)
     if reported is not None:
         st.session_state[VECTOR_KEY] = reported
     st.caption(t("sliders.how"))
-    st.number_input(t("sliders.seed"), 0, None, key=widget_key(SlidersState, "seed"), step=1)
     show_downloads(pair, reported or list(request.start))
 
 

@@ -240,12 +240,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "sliders.how": (
             "Range: ±3 on every axis, where the VAE's prior N(0, I) puts 99.7 % of its mass, "
-            "widened where the AE's codes reach further. The bars under each slider show where "
-            "the test images' codes lie (1st to 99th percentile): orange for the AE, blue for "
-            "the VAE. Nothing asked the AE to put its codes anywhere in particular, so its bar "
-            "can sit far from the VAE's. Arrow keys move a focused slider; reset returns to "
-            "z = 0; random draws z from N(0, I) with the seed below."
+            "widened where the AE's codes reach further (or kept at ±3 for finer steps). The "
+            "bars under each slider show where the test images' codes lie (1st to 99th "
+            "percentile): orange for the AE, blue for the VAE. Nothing asked the AE to put its "
+            "codes anywhere in particular, so its bar can sit far from the VAE's; a VAE leaves "
+            "dimensions it does not need near 0, so some blue bars are tiny and those sliders "
+            "barely change its picture. Arrow keys move a focused slider; reset returns to "
+            "z = 0; random draws z from N(0, I) with the seed above."
         ),
+        "sliders.window": "Slider range",
+        "sliders.window.codes": "±3 and both models' codes",
+        "sliders.window.prior": "±3: the VAE's prior",
         "sliders.reset": "Reset to 0",
         "sliders.random": "Random z ~ N(0, I)",
         "sliders.dimension": "latent dimension",
@@ -275,7 +280,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "an image."
         ),
         "draw.maps": "Where your image lands",
-        "draw.sigma": "your image: {radius}σ of q(z|x)",
+        "draw.sigma": "your image: {radii} of q(z|x)",
         "draw.your_image": "your image",
         "draw.error.empty": "The file is empty.",
         "draw.error.too_large": "The file is {size_mb} MB; the limit is {limit_mb} MB.",
@@ -770,13 +775,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "sliders.how": (
             "Zakres: ±3 na każdej osi, gdzie rozkład a priori N(0, I) modelu VAE ma 99,7 % "
-            "swojej masy, poszerzony tam, gdzie kody AE sięgają dalej. Paski pod suwakami "
-            "pokazują, gdzie leżą kody obrazów testowych (od 1. do 99. percentyla): pomarańczowy "
-            "dla AE, niebieski dla VAE. Nic nie kazało autoenkoderowi umieszczać kodów w "
-            "określonym miejscu, więc jego pasek może leżeć daleko od paska VAE. Strzałki "
-            "przesuwają wybrany suwak; zerowanie wraca do z = 0; losowanie losuje z z N(0, I) "
-            "z ziarnem podanym poniżej."
+            "swojej masy, poszerzony tam, gdzie kody AE sięgają dalej (albo tylko ±3, by mieć "
+            "drobniejsze kroki). Paski pod suwakami pokazują, gdzie leżą kody obrazów testowych "
+            "(od 1. do 99. percentyla): pomarańczowy dla AE, niebieski dla VAE. Nic nie kazało "
+            "autoenkoderowi umieszczać kodów w określonym miejscu, więc jego pasek może leżeć "
+            "daleko od paska VAE; VAE zostawia niepotrzebne mu wymiary blisko 0, więc niektóre "
+            "niebieskie paski są malutkie, a te suwaki prawie nie zmieniają jego obrazu. "
+            "Strzałki przesuwają wybrany suwak; zerowanie wraca do z = 0; losowanie losuje z "
+            "z N(0, I) z ziarnem podanym powyżej."
         ),
+        "sliders.window": "Zakres suwaków",
+        "sliders.window.codes": "±3 i kody obu modeli",
+        "sliders.window.prior": "±3: rozkład a priori VAE",
         "sliders.reset": "Zeruj",
         "sliders.random": "Losuj z ~ N(0, I)",
         "sliders.dimension": "wymiar ukryty",
@@ -806,7 +816,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "obraz."
         ),
         "draw.maps": "Gdzie ląduje twój obraz",
-        "draw.sigma": "twój obraz: {radius}σ rozkładu q(z|x)",
+        "draw.sigma": "twój obraz: {radii} rozkładu q(z|x)",
         "draw.your_image": "twój obraz",
         "draw.error.empty": "Plik jest pusty.",
         "draw.error.too_large": "Plik ma {size_mb} MB; limit to {limit_mb} MB.",

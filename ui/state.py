@@ -51,10 +51,15 @@ class LatentMapState:
 
 @dataclass(frozen=True)
 class SlidersState:
-    """Sliders: the seed of the "random" button (the slider values live in the component)."""
+    """Sliders: the seed of "random" and the slider range (the values live in the component).
+
+    ``window`` is ``"codes"`` (the prior's +-3 widened to both models' test codes) or
+    ``"prior"`` (+-3 only, finer steps inside the VAE's prior).
+    """
 
     PREFIX: ClassVar[str] = "sliders"
     seed: int = DEFAULT_SEED
+    window: str = "codes"
 
 
 @dataclass(frozen=True)

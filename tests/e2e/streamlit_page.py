@@ -6,6 +6,8 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page
 
+from ui.i18n import translate
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_FOLDER = ROOT / "screenshots" / "e2e"
 VIEWPORT = {"width": 1280, "height": 720}
@@ -41,17 +43,31 @@ ERROR_SELECTOR = '[data-testid="stAlertContentError"]'
 # Streamlit's own modal messages, e.g. "Page not found"
 DIALOG_SELECTOR = '[role="dialog"]'
 NAVIGATION_LINKS = '[data-testid="stSidebarNav"] a'
+# grey placeholders Streamlit shows until an element arrives
+SKELETON_SELECTOR = (
+    '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"], [data-testid="stAppSkeleton"]'
+)
 # the slider component's pieces (Playwright's CSS selectors pierce its shadow root)
 SLIDERS = ".lse-sliders"
 SLIDER_CANVASES = ".lse-sliders canvas"
 SLIDER_INPUTS = ".lse-sliders input[type=range]"
 
 
+def settle(page: Page) -> None:
+    """Wait until the script has run and no placeholder waits for its element any more."""
+    page.wait_for_selector(IDLE_SELECTOR, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(
+        "(selector) => document.querySelector(selector) === null",
+        arg=SKELETON_SELECTOR,
+        timeout=PAGE_TIMEOUT_MS,
+    )
+
+
 def open_page(page: Page, path: str) -> None:
     """Go to ``path`` and wait until its script has run and its title is shown."""
     page.goto(f"/{path}")
-    page.wait_for_selector(IDLE_SELECTOR, timeout=PAGE_TIMEOUT_MS)
     page.locator("h1").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    settle(page)
 
 
 def problems(page: Page) -> list[str]:
@@ -61,15 +77,22 @@ def problems(page: Page) -> list[str]:
 
 
 def open_by_navigation(page: Page, name: str) -> None:
-    """Open the app at its root and go to the view ``name`` through the sidebar, as users do."""
+    """Open the app at its root and go to the view ``name`` through the sidebar, as users do.
+
+    The view's own title shows once its run has begun; then it settles.
+    """
     open_page(page, "")
     link = page.locator(NAVIGATION_LINKS).nth(PAGES.index(name))
     target = link.get_attribute("href")
     link.click()
     if target is not None:
         page.wait_for_url(target, timeout=PAGE_TIMEOUT_MS)
-    page.wait_for_selector(IDLE_SELECTOR, timeout=PAGE_TIMEOUT_MS)
-    page.locator("h1").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(
+        "(title) => document.querySelector('h1')?.innerText === title",
+        arg=translate("en", TITLE_KEYS[name]),
+        timeout=PAGE_TIMEOUT_MS,
+    )
+    settle(page)
 
 
 def canvas_pixels(canvas: Locator) -> str:

@@ -6,6 +6,8 @@
 
 const PIXEL_MAX = 255;
 const RGBA = 4;
+// up to this many sliders get a row each; more share rows two by two
+const FEW_DIMENSIONS = 4;
 
 // ---------------------------------------------------------------- pure decoding
 
@@ -87,8 +89,10 @@ function element(tag, className, text) {
   return node;
 }
 
+// Position along the track, 0-100; bands reaching past the slider's ends are cut there.
 function percent(value, axis) {
-  return (100 * (value - axis.low)) / (axis.high - axis.low);
+  const share = (value - axis.low) / (axis.high - axis.low);
+  return 100 * Math.min(1, Math.max(0, share));
 }
 
 function bandRow(axis) {
@@ -107,6 +111,7 @@ class SliderView {
   constructor(root) {
     this.root = root;
     this.signature = null;
+    this.modelSignature = null;
     this.revision = null;
     this.seed = null;
     this.pending = false;
@@ -114,22 +119,28 @@ class SliderView {
     this.frameMs = [];
   }
 
-  // Called on every script run; rebuilds only when the models or the text changed.
+  // Called on every script run; rebuilds only when the models, the axes or the text changed.
   update(data, report) {
     this.report = report;
     const signature = JSON.stringify([data.signature, data.text, data.axes]);
+    const sameModels = data.signature === this.modelSignature;
+    const previous = this.z ? Array.from(this.z) : null;
     const rebuild = signature !== this.signature;
     if (rebuild) {
       this.signature = signature;
+      this.modelSignature = data.signature;
       this.build(data);
     }
     if (data.seed !== this.seed) {
       this.seed = data.seed;
       this.random = seededNormals(data.seed);
     }
-    if (rebuild || data.revision !== this.revision) {
+    if (data.revision !== this.revision) {
       this.revision = data.revision;
       this.setVector(data.z);
+    } else if (rebuild) {
+      // new text (another language) keeps the models, so it keeps the vector too
+      this.setVector(sameModels && previous ? previous : data.z);
     }
   }
 
@@ -173,6 +184,7 @@ class SliderView {
     );
     const dims = this.root.querySelector(".dims");
     dims.replaceChildren();
+    dims.classList.toggle("many", this.axes.length > FEW_DIMENSIONS);
     this.inputs = this.axes.map((axis, dim) => this.buildSlider(dims, axis, dim, data.text));
   }
 

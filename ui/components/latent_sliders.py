@@ -68,16 +68,19 @@ def _round_out(value: float, outwards: int) -> float:
     return rounder(value / RANGE_ROUNDING) * RANGE_ROUNDING
 
 
-def slider_axes(latent_dim: int, code_sets: Sequence[np.ndarray | None]) -> list[SliderAxis]:
-    """Slider ranges that cover the VAE's prior and every model's test codes.
+def slider_axes(
+    latent_dim: int, code_sets: Sequence[np.ndarray | None], cover_codes: bool = True
+) -> list[SliderAxis]:
+    """Slider ranges over the VAE's prior, widened to every model's test codes if asked.
 
-    One vector drives both decoders, so each slider spans ``[-3, 3]`` (the prior) widened to
-    include the middle 98 % of each model's codes in that dimension: a plain AE's codes live
-    on a scale of their own, and the bands show where.
+    One vector drives both decoders, so each slider spans ``[-3, 3]`` (the prior), widened
+    (``cover_codes``) to include the middle 98 % of each model's codes in that dimension: a
+    plain AE's codes live on a scale of their own, and the bands show where.
 
     Args:
         latent_dim: Number of sliders.
         code_sets: Per model, its test codes ``(N, latent_dim)``, or ``None`` if unknown.
+        cover_codes: Widen the range to the codes; otherwise keep ``[-3, 3]``.
 
     Returns:
         One :class:`SliderAxis` per latent dimension.
@@ -92,7 +95,7 @@ def slider_axes(latent_dim: int, code_sets: Sequence[np.ndarray | None]) -> list
             (float(found[dim, 0]), float(found[dim, 1])) if found is not None else None
             for found in bands_per_model
         )
-        ends = [value for band in bands if band is not None for value in band]
+        ends = [end for band in bands if band is not None for end in band] if cover_codes else []
         low = _round_out(min([-PRIOR_RANGE, *ends]), -1)
         high = _round_out(max([PRIOR_RANGE, *ends]), +1)
         axes.append(SliderAxis(low, high, SLIDER_STEP, bands))
@@ -136,13 +139,14 @@ def decoder_spec(model: Autoencoder) -> dict[str, Any]:
     return {"layers": layers, "image_size": model.config.image_size}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+# a resource, not data: every session shares the one read-only payload instead of a copy
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _cached_spec(sha256: str, _model: Autoencoder) -> dict[str, Any]:
     return decoder_spec(_model)
 
 
 def cached_decoder_spec(loaded: LoadedModel) -> dict[str, Any]:
-    """:func:`decoder_spec` of a loaded checkpoint, computed once per file hash."""
+    """:func:`decoder_spec` of a loaded checkpoint, computed once per file hash; never mutate it."""
     return _cached_spec(loaded.sha256, loaded.model)
 
 
