@@ -195,17 +195,23 @@ def trade_off_figures(series: dict[str, list[float]]) -> tuple[go.Figure, go.Fig
     return rate, regularity
 
 
-def ladder_maps(view: CacheView, stems: list[str]) -> None:
-    """One small map per beta, of the kind chosen above them."""
-    assert view.cache is not None
+def map_choice(field: str) -> str:
+    """A row of radio buttons choosing a cached map, kept in ``MetricsState.<field>``."""
     name = st.radio(
         t("overlay.label"),
         MAP_NAMES,
-        key=widget_key(MetricsState, "ladder_map"),
+        key=widget_key(MetricsState, field),
         horizontal=True,
         format_func=lambda value: t(f"overlay.{value}"),
     )
     overlay_note(name)
+    return str(name)
+
+
+def ladder_maps(view: CacheView, stems: list[str]) -> None:
+    """One small map per beta, of the kind chosen above them."""
+    assert view.cache is not None
+    name = map_choice("ladder_map")
     for column, stem in zip(st.columns(len(stems)), stems, strict=True):
         with column:
             beta = float(view.cache.models[stem].get("beta") or 1.0)
@@ -294,14 +300,7 @@ def maps_section(view: CacheView, selection: Selection) -> None:
     if selection.latent_dim != 2:
         st.info(t("metrics.maps_2d_only"))
         return
-    name = st.radio(
-        t("overlay.label"),
-        MAP_NAMES,
-        key=widget_key(MetricsState, "map_name"),
-        horizontal=True,
-        format_func=lambda value: t(f"overlay.{value}"),
-    )
-    overlay_note(name)
+    name = map_choice("map_name")
     pair = model_pair(selection)
     for column, slot in zip(st.columns(2, gap="medium"), pair.slots, strict=True):
         with column:

@@ -274,14 +274,20 @@ def gap_target(view: CacheView, slot: ModelSlot) -> tuple[float, float] | None:
     return float(maps.gap[0]), float(maps.gap[1])
 
 
-def add_cached_overlay(figure: go.Figure, slot: ModelSlot, name: str) -> None:
-    """Draw the chosen cached map under a model's latent map, or say why there is none."""
+def chosen_maps(slot: ModelSlot, name: str) -> PlaneMaps | None:
+    """The slot's cached maps when an overlay is chosen; a caption says why when there are none."""
     if name == NO_OVERLAY:
-        return
+        return None
     maps, problem = model_maps(cache_view(), slot)
     if maps is None:
         st.caption(problem)
-    else:
+    return maps
+
+
+def add_cached_overlay(figure: go.Figure, slot: ModelSlot, name: str) -> None:
+    """Draw the chosen cached map under a model's latent map, or say why there is none."""
+    maps = chosen_maps(slot, name)
+    if maps is not None:
         add_map_overlay(figure, maps, name)
 
 
@@ -316,10 +322,6 @@ def add_cached_grid_overlay(
     figure: go.Figure, slot: ModelSlot, name: str, z: np.ndarray, shown: np.ndarray, steps: int
 ) -> None:
     """Tint a model's manifold grid with the chosen cached map, or say why there is none."""
-    if name == NO_OVERLAY:
-        return
-    maps, problem = model_maps(cache_view(), slot)
-    if maps is None:
-        st.caption(problem)
-    else:
+    maps = chosen_maps(slot, name)
+    if maps is not None:
         add_grid_overlay(figure, maps, name, z, shown, steps)

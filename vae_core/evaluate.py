@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     results = {}
+    # several checkpoints usually share a data set: load each (name, split) once
+    test_splits: dict[tuple[str, int], DatasetSplit] = {}
     for path in args.checkpoints:
         try:
             loaded = load_checkpoint(path)
@@ -98,12 +100,14 @@ def main(argv: list[str] | None = None) -> int:
             logger.error("%s", error)
             return 1
         split_seed = loaded.metadata.get("data", {}).get("split_seed", 0)
-        try:
-            dataset = load_dataset(loaded.metadata["dataset"], args.data_dir, split_seed=split_seed)
-        except DataUnavailableError as error:
-            logger.error("%s", error)
-            return 1
-        test = dataset.test
+        source = (loaded.metadata["dataset"], split_seed)
+        if source not in test_splits:
+            try:
+                test_splits[source] = load_dataset(source[0], args.data_dir, source[1]).test
+            except DataUnavailableError as error:
+                logger.error("%s", error)
+                return 1
+        test = test_splits[source]
         if args.dry_run:
             test = DatasetSplit(test.images[:DRY_RUN_IMAGES], test.labels[:DRY_RUN_IMAGES])
         figures = evaluate_model(loaded.model, test, seed=args.seed)
