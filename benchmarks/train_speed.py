@@ -7,7 +7,8 @@ Run from the repository root:
 
 Both trainers see the same Fashion-MNIST images for the same number of epochs:
 
-- ours: ``vae_core.train.train_one_epoch`` with the shipped architecture (784-256-128-z),
+- ours: ``vae_core.train.train_one_epoch`` with the shipped architecture (784-256-128-z) and
+  training settings (``TrainConfig``'s defaults: batch 256, fused Adam 2e-3, cosine schedule),
   every image already a float tensor in memory, batches gathered by index;
 - the textbook recipe: an MLP 784-400-z, binary cross-entropy, Adam 1e-3, batch 128, fed by
   torchvision's ``FashionMNIST`` data set through a ``DataLoader`` that turns one image at a
@@ -18,7 +19,9 @@ image, one sampled ``z`` per image, same seed) and the share of this CPU's measu
 matrix-multiply throughput that the training step reaches; then, for the shipped models, the
 time to decode one latent vector and to encode the 10,000 test images on one core.
 Nothing here is a test: the figures depend on the machine and on what else it is doing,
-so the load average is printed next to them.
+so the load average is printed next to them. The two trainers take turns, one epoch each,
+and every time is the median over epochs, so that a busy spell slows both alike and the
+ratio between them holds.
 """
 
 from __future__ import annotations
@@ -80,11 +83,11 @@ class TrainFigures:
 
     @property
     def seconds_per_epoch(self) -> float:
-        return statistics.mean(self.epoch_seconds)
+        return statistics.median(self.epoch_seconds)
 
     @property
     def cpu_seconds_per_epoch(self) -> float:
-        return statistics.mean(self.cpu_seconds)
+        return statistics.median(self.cpu_seconds)
 
     @property
     def images_per_second(self) -> float:
@@ -125,29 +128,59 @@ def training_flops_per_image(model: Autoencoder) -> float:
     return float(total - 2 * first.in_features * first.out_features)
 
 
-# our trainer
+# the two trainers, one epoch at a time
 
 
-def train_ours(dataset: Dataset, latent_dim: int, epochs: int, seed: int) -> TrainFigures:
-    """Train the shipped architecture with ``vae_core.train`` and time each epoch."""
-    model_config = ModelConfig("vae", latent_dim)
-    train_config = TrainConfig(DATASET, epochs, seed=seed)
-    state = new_train_state(model_config, train_config)
-    seconds, cpu_seconds = [], []
-    for _ in range(epochs):
+class TimedRun:
+    """A trainer that runs one epoch per call and keeps the wall and CPU time of each."""
+
+    name = ""
+
+    def __init__(self, model: Autoencoder) -> None:
+        self.model = model
+        self.epoch_seconds: list[float] = []
+        self.cpu_seconds: list[float] = []
+        self.data_seconds = 0.0
+
+    def train_epoch(self) -> None:
+        raise NotImplementedError
+
+    def timed_epoch(self) -> None:
         started, cpu_started = time.perf_counter(), time.process_time()
-        train_one_epoch(state, dataset.train.images, train_config)
-        seconds.append(time.perf_counter() - started)
-        cpu_seconds.append(time.process_time() - cpu_started)
-        state.epochs_done += 1
-    neg_elbo = evaluate_model(state.model, dataset.test)["neg_elbo"]
-    assert neg_elbo is not None
-    flops = training_flops_per_image(state.model)
-    images = len(dataset.train)
-    return TrainFigures("ours", latent_dim, seconds, cpu_seconds, images, neg_elbo, flops)
+        self.train_epoch()
+        self.epoch_seconds.append(time.perf_counter() - started)
+        self.cpu_seconds.append(time.process_time() - cpu_started)
+
+    def figures(self, dataset: Dataset) -> TrainFigures:
+        """Timings so far and the test negative ELBO of the model as it is now."""
+        neg_elbo = evaluate_model(self.model, dataset.test)["neg_elbo"]
+        assert neg_elbo is not None
+        return TrainFigures(
+            self.name,
+            self.model.latent_dim,
+            self.epoch_seconds,
+            self.cpu_seconds,
+            len(dataset.train),
+            neg_elbo,
+            training_flops_per_image(self.model),
+            self.data_seconds,
+        )
 
 
-# the textbook recipe
+class OursRun(TimedRun):
+    """The shipped architecture and settings, trained by ``vae_core.train``."""
+
+    name = "ours"
+
+    def __init__(self, dataset: Dataset, latent_dim: int, epochs: int, seed: int) -> None:
+        self.config = TrainConfig(DATASET, epochs, seed=seed)
+        self.state = new_train_state(ModelConfig("vae", latent_dim), self.config)
+        self.images = dataset.train.images
+        super().__init__(self.state.model)
+
+    def train_epoch(self) -> None:
+        train_one_epoch(self.state, self.images, self.config)
+        self.state.epochs_done += 1
 
 
 def torchvision_root(dataset: Dataset, scratch: Path) -> Path:
@@ -183,53 +216,46 @@ def recipe_loader(root: Path, seed: int) -> torch.utils.data.DataLoader:
     )
 
 
-def recipe_epoch(
-    model: Autoencoder, optimizer: torch.optim.Optimizer, loader: torch.utils.data.DataLoader
-) -> float:
-    """One textbook epoch: summed BCE on probabilities plus KL, Adam.
+class RecipeRun(TimedRun):
+    """The textbook MLP 784-400-z fed by torchvision's loader: summed BCE on probabilities."""
 
-    Returns:
-        Seconds spent waiting for the loader to produce batches.
-    """
-    model.train()
-    data_seconds = 0.0
-    batches = iter(loader)
-    while True:
-        started = time.perf_counter()
-        batch = next(batches, None)
-        data_seconds += time.perf_counter() - started
-        if batch is None:
-            return data_seconds
-        x, _ = batch
-        recon_logits, mu, logvar, _ = model(x)
-        recon = torch.sigmoid(recon_logits)
-        loss = F.binary_cross_entropy(recon, x, reduction="sum") + kl_divergence(mu, logvar).sum()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+    name = "recipe"
+
+    def __init__(self, root: Path, latent_dim: int, seed: int) -> None:
+        torch.manual_seed(seed)
+        super().__init__(build_model(ModelConfig("vae", latent_dim, RECIPE_HIDDEN_DIMS)))
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=RECIPE_LEARNING_RATE)
+        self.loader = recipe_loader(root, seed)
+
+    def train_epoch(self) -> None:
+        """One textbook epoch, adding the time spent waiting for batches to ``data_seconds``."""
+        self.model.train()
+        batches = iter(self.loader)
+        while True:
+            started = time.perf_counter()
+            batch = next(batches, None)
+            self.data_seconds += time.perf_counter() - started
+            if batch is None:
+                return
+            x, _ = batch
+            recon_logits, mu, logvar, _ = self.model(x)
+            recon = torch.sigmoid(recon_logits)
+            recon_loss = F.binary_cross_entropy(recon, x, reduction="sum")
+            loss = recon_loss + kl_divergence(mu, logvar).sum()
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
 
 
-def train_recipe(
+def train_both(
     dataset: Dataset, root: Path, latent_dim: int, epochs: int, seed: int
-) -> TrainFigures:
-    """Train the textbook MLP from torchvision's loader and time each epoch."""
-    torch.manual_seed(seed)
-    model = build_model(ModelConfig("vae", latent_dim, RECIPE_HIDDEN_DIMS))
-    optimizer = torch.optim.Adam(model.parameters(), lr=RECIPE_LEARNING_RATE)
-    loader = recipe_loader(root, seed)
-    seconds, cpu_seconds, data_seconds = [], [], 0.0
+) -> list[TrainFigures]:
+    """Train ours and the recipe for ``epochs`` each, alternating one epoch at a time."""
+    runs = [OursRun(dataset, latent_dim, epochs, seed), RecipeRun(root, latent_dim, seed)]
     for _ in range(epochs):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        data_seconds += recipe_epoch(model, optimizer, loader)
-        seconds.append(time.perf_counter() - started)
-        cpu_seconds.append(time.process_time() - cpu_started)
-    neg_elbo = evaluate_model(model, dataset.test)["neg_elbo"]
-    assert neg_elbo is not None
-    flops = training_flops_per_image(model)
-    images = len(loader.dataset)
-    return TrainFigures(
-        "recipe", latent_dim, seconds, cpu_seconds, images, neg_elbo, flops, data_seconds
-    )
+        for run in runs:
+            run.timed_epoch()
+    return [run.figures(dataset) for run in runs]
 
 
 # inference on one core
@@ -380,8 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="recipe-data-") as scratch:
         root = torchvision_root(dataset, Path(scratch))
         for latent_dim in args.latent_dims:
-            figures.append(train_ours(dataset, latent_dim, args.epochs, args.seed))
-            figures.append(train_recipe(dataset, root, latent_dim, args.epochs, args.seed))
+            figures += train_both(dataset, Path(root), latent_dim, args.epochs, args.seed)
     print_training(figures, matmul_flops, args.epochs)
     print_verdicts(figures)
     print_inference(dataset, tuple(args.latent_dims))

@@ -64,6 +64,50 @@ def test_reconstruction_loss_is_summed_bernoulli_nll_per_image() -> None:
     assert torch.allclose(reconstruction_loss(logits, x), expected, rtol=1e-5)
 
 
+@DETERMINISTIC
+@given(
+    logits=st.lists(st.floats(-100, 100, allow_nan=False, width=32), min_size=1, max_size=64),
+    seed=st.integers(0, 2**16),
+)
+def test_reconstruction_loss_matches_torch_on_any_logits(logits: list[float], seed: int) -> None:
+    logit_tensor = torch.tensor([logits])
+    x = torch.rand(logit_tensor.shape, generator=torch.Generator().manual_seed(seed))
+
+    expected = F.binary_cross_entropy_with_logits(logit_tensor, x, reduction="none").sum(dim=1)
+    got = reconstruction_loss(logit_tensor, x)
+    assert torch.isfinite(got).all()
+    assert torch.allclose(got, expected, rtol=1e-5, atol=1e-5 * len(logits))
+
+
+def test_reconstruction_loss_gradients_match_torch() -> None:
+    generator = torch.Generator().manual_seed(0)
+    logits = (torch.randn(4, 1, 28, 28, generator=generator) * 20).requires_grad_()
+    x = torch.rand(4, 1, 28, 28, generator=generator).requires_grad_()
+    weights = torch.rand(4, generator=generator)
+
+    (reconstruction_loss(logits, x) * weights).sum().backward()
+    got = logits.grad, x.grad
+    logits.grad = x.grad = None
+    expected_loss = F.binary_cross_entropy_with_logits(logits, x, reduction="none")
+    (expected_loss.flatten(start_dim=1).sum(dim=1) * weights).sum().backward()
+
+    assert torch.allclose(got[0], logits.grad, atol=1e-6)
+    assert torch.allclose(got[1], x.grad, atol=1e-5)
+
+
+def test_reconstruction_loss_passes_gradcheck_in_double_precision() -> None:
+    generator = torch.Generator().manual_seed(0)
+    logits = torch.randn(3, 1, 4, 4, generator=generator, dtype=torch.float64) * 5
+    x = torch.rand(3, 1, 4, 4, generator=generator, dtype=torch.float64)
+    inputs = (logits.requires_grad_(), x.requires_grad_())
+    assert torch.autograd.gradcheck(reconstruction_loss, inputs)
+
+
+def test_reconstruction_loss_refuses_mismatched_shapes() -> None:
+    with pytest.raises(ValueError, match="differ"):
+        reconstruction_loss(torch.zeros(2, 1, 28, 28), torch.zeros(2, 1, 14, 14))
+
+
 def test_reconstruction_loss_of_a_uniform_guess_is_log_two_per_pixel() -> None:
     x = torch.randint(0, 2, (2, 1, 28, 28)).float()
     expected = torch.full((2,), 28 * 28 * math.log(2))
