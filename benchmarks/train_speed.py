@@ -41,7 +41,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from vae_core.checkpoints import CheckpointError, load_checkpoint
-from vae_core.config import ModelConfig, TrainConfig
+from vae_core.config import MODEL_KINDS, ModelConfig, ModelKind, TrainConfig
 from vae_core.data import IDX_FILES, Dataset, load_dataset
 from vae_core.evaluate import evaluate_model
 from vae_core.latent import encode_images
@@ -124,7 +124,7 @@ def training_flops_per_image(model: Autoencoder) -> float:
     """
     linears = [module for module in model.modules() if isinstance(module, nn.Linear)]
     total = sum(6 * layer.in_features * layer.out_features for layer in linears)
-    first = model.encoder.trunk[0]
+    first = linears[0]  # the encoder's first layer: modules() lists the encoder first
     return float(total - 2 * first.in_features * first.out_features)
 
 
@@ -261,7 +261,7 @@ def train_both(
 # inference on one core
 
 
-def shipped_or_fresh(kind: str, latent_dim: int) -> tuple[str, Autoencoder]:
+def shipped_or_fresh(kind: ModelKind, latent_dim: int) -> tuple[str, Autoencoder]:
     """The shipped model of that kind and size, or a fresh one of the same architecture."""
     path = SHIPPED_FOLDER / f"{DATASET}-{kind}-z{latent_dim}.safetensors"
     try:
@@ -366,7 +366,7 @@ def print_inference(dataset: Dataset, latent_dims: tuple[int, ...]) -> None:
     print(f"\ninference on one core ({len(images):,} test images)")
     print("model                              decode 1 z: median  p95     encode all")
     for latent_dim in latent_dims:
-        for kind in ("ae", "vae"):
+        for kind in MODEL_KINDS:
             name, model = shipped_or_fresh(kind, latent_dim)
             median, p95 = decode_one_microseconds(model)
             seconds = encode_all_seconds(model, images)
