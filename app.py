@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui.i18n import t
 from ui.render import apply_style
+from ui.shell import ensure_app_shell
 from ui.sidebar import render_sidebar
 
 # Material icons ship with Streamlit; emoji would need a font the machine may lack
@@ -23,6 +24,8 @@ PAGES = (
     ("metrics", ":material/straighten:"),
 )
 
+# before any widget: their identities must not change between the first run and the next
+ensure_app_shell()
 st.set_page_config(
     page_title="Latent Space Explorer", page_icon=":material/blur_on:", layout="wide"
 )

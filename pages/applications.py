@@ -8,10 +8,11 @@ import torch
 from ui.analysis import above_floor, add_noise, anomaly_scores, auroc, roc_curve
 from ui.i18n import t
 from ui.models import ModelPair, ModelSlot, model_pair
+from ui.numbers import number
 from ui.render import (
     images_png,
     model_columns,
-    plotly_config,
+    show_chart,
     show_image,
     show_png,
     test_split_or_explain,
@@ -75,8 +76,8 @@ def denoising(pair: ModelPair, split: DatasetSplit, dataset: str) -> None:
         )
         error = mean_squared_error(recon, clean)
         # the delta compares with the noisy input: lower is better
-        delta = f"{error - noisy_error:+.4f}"
-        st.metric(t("apps.mse"), f"{error:.4f}", delta=delta, delta_color="inverse")
+        delta = number(error - noisy_error, "+.4f")
+        st.metric(t("apps.mse"), number(error, ".4f"), delta=delta, delta_color="inverse")
         clean_error = mean_squared_error(model.reconstruct(clean), clean)
         st.caption(t("apps.clean_recon_mse", mse=clean_error))
 
@@ -136,7 +137,7 @@ def score_histogram(title: str, inliers: np.ndarray, outliers: np.ndarray, file:
         title=title,
         xaxis_title=t("apps.nats"),
     )
-    st.plotly_chart(figure, key=f"applications.hist.{file}", config=plotly_config(file))
+    show_chart(figure, file, key=f"applications.hist.{file}")
 
 
 def anomaly(pair: ModelPair, split: DatasetSplit, dataset: str) -> None:
@@ -181,7 +182,7 @@ def roc_figure(curves: dict, dataset: str) -> None:
                 x=fpr,
                 y=tpr,
                 mode="lines",
-                name=f"{label}: AUROC {area:.3f}",
+                name=f"{label}: AUROC {number(area, '.3f')}",
                 line={"dash": "solid" if corrected else "dash"},
             )
         )
@@ -204,7 +205,7 @@ def roc_figure(curves: dict, dataset: str) -> None:
         legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0},
     )
     st.markdown(f"**{t('apps.roc_title')}**")
-    st.plotly_chart(figure, key="applications.roc", config=plotly_config(f"{dataset}-roc"))
+    show_chart(figure, f"{dataset}-roc", key="applications.roc")
     st.caption(t("apps.roc_caption"))
 
 

@@ -15,7 +15,7 @@ from ui.analysis import ellipse, plane_for
 from ui.components.draw_canvas import drawing_pad
 from ui.i18n import class_names, t
 from ui.models import ModelPair, ModelSlot, bundled_test_split, encoded_test_codes, model_pair
-from ui.render import class_scatter, images_png, model_columns, plotly_config, show_png, style_plane
+from ui.render import class_scatter, images_png, model_columns, show_chart, show_png, style_plane
 from ui.shell import ensure_app_shell
 from ui.state import Selection, current
 from vae_core.data import DatasetSplit
@@ -113,9 +113,7 @@ def draw_map(slot: ModelSlot, split: DatasetSplit, dataset: str, x: torch.Tensor
     add_point(figure, point)
     axis = "latent.axis_pca" if plane.is_pca else "latent.axis_z"
     style_plane(figure, t(axis, number=1), t(axis, number=2), height=MAP_HEIGHT)
-    st.plotly_chart(
-        figure, key=f"draw.map.{slot.kind}", config=plotly_config(f"{slot.name}-your-image-map")
-    )
+    show_chart(figure, f"{slot.name}-your-image-map", key=f"draw.map.{slot.kind}")
 
 
 def prepared(data: bytes | None, dataset: str) -> torch.Tensor | None:

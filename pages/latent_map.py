@@ -14,7 +14,7 @@ from ui.render import (
     download_png,
     images_png,
     model_columns,
-    plotly_config,
+    show_chart,
     show_image,
     style_plane,
     test_split_or_explain,
@@ -117,12 +117,12 @@ def draw_map(slot: ModelSlot, split: DatasetSplit, dataset: str, index: int) -> 
     )
     add_cached_overlay(figure, slot, current(LatentMapState).overlay)
     style_plane(figure, *axis_titles(plane))
-    st.plotly_chart(
+    show_chart(
         figure,
+        f"{slot.name}-latent-map",
         key=chart_key(slot.kind),
         on_select=lambda: select_from_chart(slot.kind),
         selection_mode="points",
-        config=plotly_config(f"{slot.name}-latent-map"),
     )
 
 
@@ -261,12 +261,12 @@ def latent_pad(pair: ModelPair, split: DatasetSplit, dataset: str) -> None:
         figure = style_plane(
             pad_figure(planes, extent, position), *axis_titles(loaded_plane(planes))
         )
-        st.plotly_chart(
+        show_chart(
             figure,
+            f"{dataset}-latent-pad",
             key="latent_map.pad_chart",
             on_select=select_from_pad,
             selection_mode="points",
-            config=plotly_config(f"{dataset}-latent-pad"),
         )
     with image_column:
         st.markdown(t("latent.pad_point", x=position[0], y=position[1]))

@@ -14,8 +14,8 @@ from ui.render import (
     download_png,
     grid_array,
     model_columns,
-    plotly_config,
     png_bytes,
+    show_chart,
     test_split_or_explain,
 )
 from ui.shell import ensure_app_shell
@@ -132,11 +132,7 @@ def draw_grid(slot: ModelSlot, split: DatasetSplit, dataset: str, state: Manifol
         xaxis_title=axis_title(state, plane, slot.kind, 1),
         yaxis_title=axis_title(state, plane, slot.kind, 2),
     )
-    st.plotly_chart(
-        figure,
-        key=f"manifold_grid.chart.{slot.kind}",
-        config=plotly_config(f"{slot.name}-manifold-grid"),
-    )
+    show_chart(figure, f"{slot.name}-manifold-grid", key=f"manifold_grid.chart.{slot.kind}")
     file_name = f"{slot.name}-grid-{state.steps}{'-gaussian' if state.gaussian else ''}.png"
     download_png(
         png_bytes(mosaic, DOWNLOAD_SCALE), file_name, f"manifold_grid.download.{slot.kind}"

@@ -21,6 +21,7 @@ from ui.metrics_tables import (
     stamp,
 )
 from ui.models import ModelPair, model_pair, registry
+from ui.numbers import localise_cells
 from ui.overlays import (
     REBUILD_COMMAND,
     CacheView,
@@ -29,9 +30,9 @@ from ui.overlays import (
     model_maps,
     overlay_note,
 )
-from ui.render import plotly_config, show_model_problem, style_plane
+from ui.render import show_chart, show_model_problem, style_plane
 from ui.shell import ensure_app_shell
-from ui.state import MetricsState, Selection, current, widget_key
+from ui.state import MetricsState, Selection, current, language, widget_key
 from vae_core.gap_maps import MAP_NAMES, PlaneMaps
 from vae_core.metrics_cache import figures_csv, figures_latex
 
@@ -45,7 +46,8 @@ GAP_COLOUR = "#E45756"
 
 def show_table(table: Table, with_meanings: bool) -> None:
     """A table of strings, each row with its one-line meaning when asked."""
-    data = {title: [row[index] for row in table.rows] for index, title in enumerate(table.header)}
+    rows = localise_cells(table.rows, language())
+    data = {title: [row[index] for row in rows] for index, title in enumerate(table.header)}
     if with_meanings:
         data[t("metrics.column.meaning")] = table.meanings
     # tall enough for every row: a thesis table is read whole, not scrolled
@@ -54,11 +56,15 @@ def show_table(table: Table, with_meanings: bool) -> None:
 
 
 def exports(table: Table, caption: str, label: str, file_stem: str) -> None:
-    """CSV and LaTeX downloads of a table; the LaTeX carries ``caption`` and can be previewed."""
+    """CSV and LaTeX downloads of a table; the LaTeX carries ``caption`` and can be previewed.
+
+    The LaTeX writes numbers the page's way, for a thesis in that language; the CSV keeps
+    decimal points, so that any program reads it the same way.
+    """
     csv_rows = [[*row, meaning] for row, meaning in zip(table.rows, table.meanings, strict=False)]
     csv_header = [*table.header, t("metrics.column.meaning")] if table.meanings else table.header
     csv_text = figures_csv(csv_header, csv_rows if table.meanings else table.rows)
-    latex = figures_latex(table.header, table.rows, caption, label)
+    latex = figures_latex(table.header, localise_cells(table.rows, language()), caption, label)
     csv_column, latex_column = st.columns(2)
     with csv_column:
         st.download_button(
@@ -223,9 +229,7 @@ def ladder_maps(view: CacheView, stems: list[str]) -> None:
                 figure.update_layout(
                     height=LADDER_MAP_HEIGHT, margin={"l": 0, "r": 0, "t": 0, "b": 0}
                 )
-                st.plotly_chart(
-                    figure, key=f"metrics.ladder.{stem}", config=plotly_config(f"{stem}-{name}")
-                )
+                show_chart(figure, f"{stem}-{name}", key=f"metrics.ladder.{stem}")
 
 
 def is_ladder_model(stem: str) -> bool:
@@ -255,13 +259,9 @@ def ladder_section(view: CacheView) -> None:
     rate, regularity = trade_off_figures(ladder_series(view.cache, stems))
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(rate, key="metrics.ladder.rate", config=plotly_config("beta-ladder-rate"))
+        show_chart(rate, "beta-ladder-rate", key="metrics.ladder.rate")
     with right:
-        st.plotly_chart(
-            regularity,
-            key="metrics.ladder.regularity",
-            config=plotly_config("beta-ladder-validity"),
-        )
+        show_chart(regularity, "beta-ladder-validity", key="metrics.ladder.regularity")
     ladder_maps(view, stems)
 
 
@@ -310,9 +310,7 @@ def maps_section(view: CacheView, selection: Selection) -> None:
                 st.info(problem)
                 continue
             figure = map_figure(maps, name)
-            st.plotly_chart(
-                figure, key=f"metrics.map.{slot.kind}", config=plotly_config(f"{slot.name}-{name}")
-            )
+            show_chart(figure, f"{slot.name}-{name}", key=f"metrics.map.{slot.kind}")
     st.caption(t("metrics.gap_rule"))
 
 

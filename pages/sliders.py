@@ -18,6 +18,7 @@ from ui.components.latent_sliders import (
 )
 from ui.i18n import t
 from ui.models import ModelPair, bundled_test_split, encoded_test_codes, model_pair
+from ui.numbers import number_list
 from ui.render import download_png, images_png, show_model_problem
 from ui.shell import ensure_app_shell
 from ui.state import Selection, SlidersState, current, widget_key
@@ -74,7 +75,7 @@ def component_text() -> dict[str, object]:
 def show_downloads(pair: ModelPair, z: list[float]) -> None:
     """The current pictures as PNG, decoded here by torch from the reported vector."""
     # adding 0.0 turns a rounded -0.0 into 0.0, which prints without a sign
-    shown = ", ".join(f"{round(value, 2) + 0.0:.2f}" for value in z)
+    shown = number_list((round(value, 2) + 0.0 for value in z), ".2f")
     st.caption(t("sliders.vector", vector=shown))
     code = torch.tensor([z])
     columns = st.columns(len(pair.slots))

@@ -2,6 +2,7 @@
 
 Keys are grouped in blocks named after the page that uses them. Values are ``str.format``
 templates; both languages must have the same keys and the same placeholders (a test checks).
+Numbers filled into a template are written the language's way (``77.4`` becomes ``77,4``).
 Formulas are not translated: st.latex strings live in the pages and use one notation.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ui.numbers import NumberFormatter
 from ui.state import language
 from vae_core.data import CLASS_NAMES
 
@@ -1096,7 +1098,7 @@ def translate(lang: str, key: str, **values: Any) -> str:
     Raises:
         KeyError: If the key is not in the catalogue (a test keeps both languages complete).
     """
-    return CATALOGUE[lang][key].format(**values)
+    return NumberFormatter(lang).format(CATALOGUE[lang][key], **values)
 
 
 def t(key: str, **values: Any) -> str:

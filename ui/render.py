@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -18,6 +19,8 @@ from torchvision.utils import make_grid
 
 from ui.i18n import t
 from ui.models import ModelPair, ModelSlot, bundled_test_split, checkpoint_folder
+from ui.numbers import plotly_separators
+from ui.state import language
 from vae_core.data import DatasetSplit
 
 PIXEL_MAX = 255
@@ -159,6 +162,17 @@ def plotly_config(file_stem: str) -> dict[str, object]:
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": file_stem, "scale": 2},
     }
+
+
+def show_chart(figure: go.Figure, file_stem: str, **options: Any) -> Any:
+    """``st.plotly_chart`` with the app's chart options (:func:`plotly_config`) and numbers on
+    axes and in hover labels written the way the page's language writes them.
+
+    Returns:
+        What ``st.plotly_chart`` returns (the selection, for charts that report one).
+    """
+    figure.update_layout(separators=plotly_separators(language()))
+    return st.plotly_chart(figure, config=plotly_config(file_stem), **options)
 
 
 PLANE_HEIGHT = 540

@@ -200,3 +200,19 @@ def test_metrics_page_on_the_shipped_checkpoints(
 
     assert not app.exception and not app.error
     assert [title.value for title in app.title] == [translate(language, "metrics.title")]
+
+
+@pytest.mark.parametrize(("language", "mark"), [("en", "."), ("pl", ",")])
+def test_numbers_follow_the_page_language(folder: Path, language: str, mark: str) -> None:
+    app = page_app("metrics", dataset=DATASET, language=language).run()
+
+    ladder = app.dataframe[1].value
+    # every tiny model records a test negative ELBO of 305 nats
+    assert f"305{mark}00" in ladder.iloc[0].tolist()
+    latex = "\n".join(code_blocks(app))
+    assert f"305{mark}00" in latex
+    other = "," if mark == "." else "."
+    assert f"305{other}00" not in latex
+    layouts = [json.loads(spec)["layout"] for spec in plotly_specs(app)]
+    assert layouts
+    assert {layout["separators"][0] for layout in layouts} == {mark}

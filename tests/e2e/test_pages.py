@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,30 @@ def test_the_language_switch_changes_the_text(page: Page, screenshot_folder: Pat
     page.screenshot(path=str(screenshot_folder / "overview-pl.png"))
 
 
+def test_the_first_click_on_a_fresh_server_keeps_every_other_choice(browser) -> None:
+    """The first run of a fresh server must give the sidebar the identities of every later run."""
+    port = free_port()
+    process = start_server(port)
+    try:
+        wait_for_health(f"http://127.0.0.1:{port}", process)
+        context = browser.new_context(base_url=f"http://127.0.0.1:{port}")
+        tab = context.new_page()
+        open_page(tab, "")
+
+        tab.locator(LANGUAGE_RADIO).get_by_text("Polski").click()
+
+        expect(tab.locator("h1").first).to_have_text(
+            translate("pl", "overview.title"), timeout=PAGE_TIMEOUT_MS
+        )
+        expect(tab.locator(LANGUAGE_RADIO).get_by_label("Polski")).to_be_checked()
+        # beta 1 stays chosen: the pair is still the standard VAE, not the ladder's first
+        pair = translate("pl", "sidebar.pair", ae="fashion-mnist-ae-z2", vae="fashion-mnist-vae-z2")
+        expect(tab.locator('[data-testid="stSidebar"]')).to_contain_text(pair)
+        context.close()
+    finally:
+        stop(process)
+
+
 def test_a_deep_link_to_a_fresh_server_still_shows_the_whole_app(browser) -> None:
     """Streamlit runs a page file on its own when a fresh server's first visitor deep-links."""
     port = free_port()
@@ -84,3 +109,18 @@ def test_a_deep_link_to_a_fresh_server_still_shows_the_whole_app(browser) -> Non
         context.close()
     finally:
         stop(process)
+
+
+def test_polish_charts_write_decimal_commas(page: Page) -> None:
+    open_page(page, "applications")
+    ticks = page.locator(".js-plotly-plot .xtick text")
+    expect(ticks.filter(has_text=re.compile(r"^0\.2$")).first).to_be_attached()
+
+    page.locator(LANGUAGE_RADIO).get_by_text("Polski").click()
+
+    # the ROC curve's axes run from 0 to 1 in steps of 0.2
+    expect(ticks.filter(has_text=re.compile(r"^0,2$")).first).to_be_attached(
+        timeout=PAGE_TIMEOUT_MS
+    )
+    assert ticks.filter(has_text=re.compile(r"^0\.2$")).count() == 0
+    assert problems(page) == []
