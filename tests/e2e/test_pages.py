@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,20 @@ pytestmark = pytest.mark.browser
 
 LANGUAGE_RADIO = '[data-testid="stSidebar"] [data-testid="stRadio"]'
 SIDEBAR_SELECTS = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
+
+
+@contextmanager
+def fresh_server_tab(browser) -> Iterator[Page]:  # noqa: ANN001 - Playwright's Browser
+    """A browser tab on a server of its own that nobody has visited yet."""
+    port = free_port()
+    process = start_server(port)
+    try:
+        wait_for_health(f"http://127.0.0.1:{port}", process)
+        context = browser.new_context(base_url=f"http://127.0.0.1:{port}")
+        yield context.new_page()
+        context.close()
+    finally:
+        stop(process)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -69,12 +85,7 @@ def test_the_language_switch_changes_the_text(page: Page, screenshot_folder: Pat
 
 def test_the_first_click_on_a_fresh_server_keeps_every_other_choice(browser) -> None:
     """The first run of a fresh server must give the sidebar the identities of every later run."""
-    port = free_port()
-    process = start_server(port)
-    try:
-        wait_for_health(f"http://127.0.0.1:{port}", process)
-        context = browser.new_context(base_url=f"http://127.0.0.1:{port}")
-        tab = context.new_page()
+    with fresh_server_tab(browser) as tab:
         open_page(tab, "")
 
         tab.locator(LANGUAGE_RADIO).get_by_text("Polski").click()
@@ -86,19 +97,11 @@ def test_the_first_click_on_a_fresh_server_keeps_every_other_choice(browser) -> 
         # beta 1 stays chosen: the pair is still the standard VAE, not the ladder's first
         pair = translate("pl", "sidebar.pair", ae="fashion-mnist-ae-z2", vae="fashion-mnist-vae-z2")
         expect(tab.locator('[data-testid="stSidebar"]')).to_contain_text(pair)
-        context.close()
-    finally:
-        stop(process)
 
 
 def test_a_deep_link_to_a_fresh_server_still_shows_the_whole_app(browser) -> None:
     """Streamlit runs a page file on its own when a fresh server's first visitor deep-links."""
-    port = free_port()
-    process = start_server(port)
-    try:
-        wait_for_health(f"http://127.0.0.1:{port}", process)
-        context = browser.new_context(base_url=f"http://127.0.0.1:{port}")
-        tab = context.new_page()
+    with fresh_server_tab(browser) as tab:
         open_page(tab, "sliders")
 
         expect(tab.locator(NAVIGATION_LINKS).first).to_contain_text(
@@ -106,9 +109,6 @@ def test_a_deep_link_to_a_fresh_server_still_shows_the_whole_app(browser) -> Non
         )
         expect(tab.locator("h1").first).to_have_text(translate("en", "sliders.title"))
         expect(tab.locator(SIDEBAR_SELECTS).first).to_be_visible()
-        context.close()
-    finally:
-        stop(process)
 
 
 def test_polish_charts_write_decimal_commas(page: Page) -> None:
