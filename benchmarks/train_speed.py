@@ -5,31 +5,31 @@ Run from the repository root:
     .venv/bin/python -m benchmarks.train_speed            # or: make benchmark
     .venv/bin/python -m benchmarks.train_speed --epochs 3 --latent-dims 2 16
 
-Both trainers see the same Fashion-MNIST images for the same number of epochs:
+Every trainer sees the same Fashion-MNIST images for the same number of epochs:
 
 - ours: ``vae_core.train.train_one_epoch`` with the shipped architecture (784-256-128-z) and
-  training settings (``TrainConfig``'s defaults: batch 256, fused Adam 2e-3, cosine schedule),
-  every image already a float tensor in memory, batches gathered by index;
+  training settings (``TrainConfig``'s defaults: batch 256, fused Adam 2e-3, cosine schedule,
+  bfloat16 matrix products with float32 weights), every image already a float tensor in
+  memory, batches gathered by index; and the same trainer in float32 throughout, to show what
+  the mixed precision adds;
 - the textbook recipe: an MLP 784-400-z, binary cross-entropy, Adam 1e-3, batch 128, fed by
   torchvision's ``FashionMNIST`` data set through a ``DataLoader`` that turns one image at a
   time into a PIL image and back into a tensor.
 
-It prints, for both, seconds per epoch, images per second, the test negative ELBO (nats per
-image, one sampled ``z`` per image, same seed) and the share of this CPU's measured
-matrix-multiply throughput that the training step reaches; then, for the shipped models, the
-time to decode one latent vector and to encode the 10,000 test images on one core.
-Nothing here is a test: the figures depend on the machine and on what else it is doing,
-so the load average is printed next to them. The two trainers take turns, one epoch each,
-and every time is the median over epochs, so that a busy spell slows both alike and the
-ratio between them holds.
+It prints, for every run, seconds per epoch, images per second, the test negative ELBO (nats
+per image, one sampled ``z`` per image, same seed) and the share of this CPU's measured
+matrix-multiply throughput, in the run's own number format, that the training step reaches;
+then, for the shipped models, the time to decode one latent vector and to encode the 10,000
+test images on one core (``benchmarks.inference_speed``). Nothing here is a test: the figures
+depend on the machine and on what else it is doing, so the load average is printed next to
+them. The trainers take turns, one epoch each, and every time is the median over epochs, so
+that a busy spell slows all of them alike and the ratios between them hold.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
-import shutil
 import statistics
 import tempfile
 import time
@@ -40,14 +40,21 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from benchmarks.inference_speed import SHIPPED_FOLDER, print_inference
+from benchmarks.torchvision_data import per_image_loader, torchvision_root
 from vae_core.checkpoints import CheckpointError, load_checkpoint
-from vae_core.config import MODEL_KINDS, ModelConfig, ModelKind, TrainConfig
-from vae_core.data import IDX_FILES, Dataset, load_dataset
+from vae_core.config import (
+    DEFAULT_PRECISION,
+    PRECISIONS,
+    ModelConfig,
+    Precision,
+    TrainConfig,
+)
+from vae_core.data import Dataset, load_dataset
 from vae_core.evaluate import evaluate_model
-from vae_core.latent import encode_images
 from vae_core.losses import kl_divergence
 from vae_core.models import Autoencoder, build_model
-from vae_core.train import new_train_state, train_one_epoch
+from vae_core.train import has_native_bfloat16, new_train_state, train_one_epoch
 
 DATASET = "fashion-mnist"
 DEFAULT_EPOCHS = 3
@@ -57,15 +64,10 @@ DEFAULT_SEED = 0
 RECIPE_HIDDEN_DIMS = (400,)
 RECIPE_BATCH_SIZE = 128
 RECIPE_LEARNING_RATE = 1e-3
-# issue 2's bar: our trainer at least this many times faster per epoch than the recipe
+# our bar: our trainer at least this many times faster per epoch than the recipe
 SPEEDUP_TARGET = 3.0
 MATMUL_SIZE = 1024
 MATMUL_REPEATS = 10
-DECODE_CALLS = 2000
-ENCODE_REPEATS = 5
-WARMUP_CALLS = 50
-SHIPPED_FOLDER = Path("checkpoints")
-MICROSECONDS = 1e6
 
 
 @dataclass
@@ -73,6 +75,7 @@ class TrainFigures:
     """What one trainer achieved: timings per epoch and the test loss at the end."""
 
     name: str
+    precision: Precision
     latent_dim: int
     epoch_seconds: list[float]
     cpu_seconds: list[float]
@@ -93,19 +96,22 @@ class TrainFigures:
     def images_per_second(self) -> float:
         return self.images_per_epoch / self.seconds_per_epoch
 
-    def matmul_share(self, matmul_flops: float) -> float:
-        """Useful model FLOP/s of the training step over the CPU's measured GEMM FLOP/s."""
-        return self.flops_per_image * self.images_per_second / matmul_flops
+    def matmul_share(self, matmul_flops: dict[Precision, float]) -> float:
+        """Useful model FLOP/s of the training step over the CPU's GEMM FLOP/s in its format."""
+        return self.flops_per_image * self.images_per_second / matmul_flops[self.precision]
 
 
 # the machine
 
 
-def measure_matmul_flops(size: int = MATMUL_SIZE, repeats: int = MATMUL_REPEATS) -> float:
-    """Best float32 FLOP/s of a ``size``-cubed matrix product with torch's current threads."""
+def measure_matmul_flops(
+    precision: Precision, size: int = MATMUL_SIZE, repeats: int = MATMUL_REPEATS
+) -> float:
+    """Best FLOP/s of a ``size``-cubed matrix product in ``precision`` with torch's threads."""
     generator = torch.Generator().manual_seed(0)
-    left = torch.randn(size, size, generator=generator)
-    right = torch.randn(size, size, generator=generator)
+    dtype = getattr(torch, precision)
+    left = torch.randn(size, size, generator=generator).to(dtype)
+    right = torch.randn(size, size, generator=generator).to(dtype)
     left @ right
     best = float("inf")
     for _ in range(repeats):
@@ -135,6 +141,7 @@ class TimedRun:
     """A trainer that runs one epoch per call and keeps the wall and CPU time of each."""
 
     name = ""
+    precision: Precision = "float32"
 
     def __init__(self, model: Autoencoder) -> None:
         self.model = model
@@ -157,6 +164,7 @@ class TimedRun:
         assert neg_elbo is not None
         return TrainFigures(
             self.name,
+            self.precision,
             self.model.latent_dim,
             self.epoch_seconds,
             self.cpu_seconds,
@@ -172,8 +180,11 @@ class OursRun(TimedRun):
 
     name = "ours"
 
-    def __init__(self, dataset: Dataset, latent_dim: int, epochs: int, seed: int) -> None:
-        self.config = TrainConfig(DATASET, epochs, seed=seed)
+    def __init__(
+        self, dataset: Dataset, latent_dim: int, epochs: int, seed: int, precision: Precision
+    ) -> None:
+        self.precision = precision
+        self.config = TrainConfig(DATASET, epochs, seed=seed, precision=precision)
         self.state = new_train_state(ModelConfig("vae", latent_dim), self.config)
         self.images = dataset.train.images
         super().__init__(self.state.model)
@@ -181,39 +192,6 @@ class OursRun(TimedRun):
     def train_epoch(self) -> None:
         train_one_epoch(self.state, self.images, self.config)
         self.state.epochs_done += 1
-
-
-def torchvision_root(dataset: Dataset, scratch: Path) -> Path:
-    """A root folder where torchvision's ``FashionMNIST`` finds the very images we loaded.
-
-    torchvision reads the four idx files, uncompressed, from ``root/FashionMNIST/raw``.
-    """
-    if dataset.provenance["source"] == "torchvision":
-        return Path(dataset.provenance["path"])
-    source = Path(dataset.provenance["path"])
-    raw = scratch / "FashionMNIST" / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    for stem in (name for pair in IDX_FILES.values() for name in pair):
-        packed = source / f"{stem}.gz"
-        if packed.is_file():
-            with gzip.open(packed, "rb") as compressed, (raw / stem).open("wb") as plain:
-                shutil.copyfileobj(compressed, plain)
-        else:
-            shutil.copyfile(source / stem, raw / stem)
-    return scratch
-
-
-def recipe_loader(root: Path, seed: int) -> torch.utils.data.DataLoader:
-    """torchvision's per-image pipeline: PIL image, ``ToTensor``, default collate."""
-    from torchvision import datasets, transforms
-
-    images = datasets.FashionMNIST(
-        str(root), train=True, download=False, transform=transforms.ToTensor()
-    )
-    generator = torch.Generator().manual_seed(seed)
-    return torch.utils.data.DataLoader(
-        images, batch_size=RECIPE_BATCH_SIZE, shuffle=True, generator=generator
-    )
 
 
 class RecipeRun(TimedRun):
@@ -225,7 +203,7 @@ class RecipeRun(TimedRun):
         torch.manual_seed(seed)
         super().__init__(build_model(ModelConfig("vae", latent_dim, RECIPE_HIDDEN_DIMS)))
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=RECIPE_LEARNING_RATE)
-        self.loader = recipe_loader(root, seed)
+        self.loader = per_image_loader(root, RECIPE_BATCH_SIZE, seed)
 
     def train_epoch(self) -> None:
         """One textbook epoch, adding the time spent waiting for batches to ``data_seconds``."""
@@ -247,76 +225,57 @@ class RecipeRun(TimedRun):
             self.optimizer.step()
 
 
-def train_both(
-    dataset: Dataset, root: Path, latent_dim: int, epochs: int, seed: int
+def train_all(
+    dataset: Dataset,
+    root: Path,
+    latent_dim: int,
+    epochs: int,
+    seed: int,
+    precisions: tuple[Precision, ...],
 ) -> list[TrainFigures]:
-    """Train ours and the recipe for ``epochs`` each, alternating one epoch at a time."""
-    runs = [OursRun(dataset, latent_dim, epochs, seed), RecipeRun(root, latent_dim, seed)]
+    """Train ours (in each precision) and the recipe, alternating one epoch at a time."""
+    runs: list[TimedRun] = [OursRun(dataset, latent_dim, epochs, seed, p) for p in precisions]
+    runs.append(RecipeRun(root, latent_dim, seed))
     for _ in range(epochs):
         for run in runs:
             run.timed_epoch()
     return [run.figures(dataset) for run in runs]
 
 
-# inference on one core
-
-
-def shipped_or_fresh(kind: ModelKind, latent_dim: int) -> tuple[str, Autoencoder]:
-    """The shipped model of that kind and size, or a fresh one of the same architecture."""
-    path = SHIPPED_FOLDER / f"{DATASET}-{kind}-z{latent_dim}.safetensors"
-    try:
-        return path.name, load_checkpoint(path).model
-    except CheckpointError as error:
-        torch.manual_seed(DEFAULT_SEED)
-        fresh = build_model(ModelConfig(kind, latent_dim)).eval()
-        return f"untrained {kind} z{latent_dim} ({error.reason})", fresh
-
-
-@torch.inference_mode()
-def decode_one_microseconds(model: Autoencoder) -> tuple[float, float]:
-    """Median and 95th percentile time to decode one latent vector, in microseconds."""
-    z = torch.zeros(1, model.latent_dim)
-    for _ in range(WARMUP_CALLS):
-        model.decode(z)
-    times = []
-    for _ in range(DECODE_CALLS):
-        started = time.perf_counter()
-        model.decode(z)
-        times.append(time.perf_counter() - started)
-    cuts = statistics.quantiles(times, n=20)
-    return statistics.median(times) * MICROSECONDS, cuts[-1] * MICROSECONDS
-
-
-def encode_all_seconds(model: Autoencoder, images: torch.Tensor) -> float:
-    """Best time to encode every image, in seconds."""
-    encode_images(model, images[:WARMUP_CALLS])
-    best = float("inf")
-    for _ in range(ENCODE_REPEATS):
-        started = time.perf_counter()
-        encode_images(model, images)
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 # the report
 
 
-def print_machine(threads: int, matmul_flops: float) -> None:
+def measure_all_matmul_flops() -> dict[Precision, float]:
+    """Best matrix-multiply FLOP/s in every precision a trainer may use."""
+    return {precision: measure_matmul_flops(precision) for precision in PRECISIONS}
+
+
+def print_machine(threads: int, matmul_flops: dict[Precision, float]) -> None:
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"machine: {os.cpu_count()} CPUs, torch {torch.__version__}, {threads} threads")
-    print(f"load average (1, 5, 15 min): {load}  (a busy machine slows both trainers)")
-    print(f"measured float32 matmul ({MATMUL_SIZE}^3): {matmul_flops / 1e9:.1f} GFLOP/s")
+    print(f"native bfloat16 matrix multiply: {'yes' if has_native_bfloat16() else 'no'}")
+    print(f"load average (1, 5, 15 min): {load}  (a busy machine slows every trainer)")
+    print_matmul_flops("measured matmul", matmul_flops)
 
 
-def print_training(figures: list[TrainFigures], matmul_flops: float, epochs: int) -> None:
+def print_matmul_flops(label: str, matmul_flops: dict[Precision, float]) -> None:
+    rates = ", ".join(f"{name} {flops / 1e9:.1f}" for name, flops in matmul_flops.items())
+    print(f"{label} ({MATMUL_SIZE}^3, GFLOP/s): {rates}")
+
+
+def print_training(
+    figures: list[TrainFigures], matmul_flops: dict[Precision, float], epochs: int
+) -> None:
     images = figures[0].images_per_epoch
     print(f"\ntraining on {DATASET}, {epochs} epochs each, {images:,} images per epoch")
-    header = "trainer  latent  s/epoch  cpu s/epoch  images/s  test -ELBO  matmul share  data share"
-    print(header)
+    print(
+        "trainer  precision  latent  s/epoch  cpu s/epoch  images/s  test -ELBO  matmul share"
+        "  data share"
+    )
     for run in figures:
         data_share = run.data_seconds / sum(run.epoch_seconds)
         print(
-            f"{run.name:<8} {run.latent_dim:>6}  {run.seconds_per_epoch:7.2f}  "
+            f"{run.name:<8} {run.precision:<9}  {run.latent_dim:>6}  {run.seconds_per_epoch:7.2f}  "
             f"{run.cpu_seconds_per_epoch:11.2f}  "
             f"{run.images_per_second:8.0f}  {run.neg_elbo:10.2f}  "
             f"{run.matmul_share(matmul_flops):11.1%}  {data_share:10.0%}"
@@ -326,20 +285,25 @@ def print_training(figures: list[TrainFigures], matmul_flops: float, epochs: int
 def print_verdicts(figures: list[TrainFigures]) -> None:
     print()
     for latent_dim in sorted({run.latent_dim for run in figures}):
-        ours, recipe = (
-            next(run for run in figures if run.name == name and run.latent_dim == latent_dim)
-            for name in ("ours", "recipe")
-        )
-        speedup = recipe.seconds_per_epoch / ours.seconds_per_epoch
-        cpu_speedup = recipe.cpu_seconds_per_epoch / ours.cpu_seconds_per_epoch
-        met = "met" if speedup >= SPEEDUP_TARGET else "NOT met"
-        better = "no worse" if ours.neg_elbo <= recipe.neg_elbo else "WORSE"
-        print(
-            f"z{latent_dim}: ours {speedup:.1f}x faster per epoch, {cpu_speedup:.1f}x in CPU time "
-            f"(target {SPEEDUP_TARGET:g}x: {met}); test -ELBO {ours.neg_elbo:.2f} vs "
-            f"{recipe.neg_elbo:.2f} nats ({better})"
-        )
+        runs = [run for run in figures if run.latent_dim == latent_dim]
+        recipe = next(run for run in runs if run.name == "recipe")
+        for ours in (run for run in runs if run.name == "ours"):
+            print_verdict(ours, recipe)
         print_shipped_figure(latent_dim, recipe)
+
+
+def print_verdict(ours: TrainFigures, recipe: TrainFigures) -> None:
+    """Speed-up and test loss of one of our runs against the recipe at the same latent size."""
+    speedup = recipe.seconds_per_epoch / ours.seconds_per_epoch
+    cpu_speedup = recipe.cpu_seconds_per_epoch / ours.cpu_seconds_per_epoch
+    met = "met" if speedup >= SPEEDUP_TARGET else "NOT met"
+    shipped = " (the shipped setting)" if ours.precision == DEFAULT_PRECISION else ""
+    better = "no worse" if ours.neg_elbo <= recipe.neg_elbo else "WORSE"
+    print(
+        f"z{ours.latent_dim} ours {ours.precision}{shipped}: {speedup:.1f}x faster per epoch, "
+        f"{cpu_speedup:.1f}x in CPU time (target {SPEEDUP_TARGET:g}x: {met}); "
+        f"test -ELBO {ours.neg_elbo:.2f} vs {recipe.neg_elbo:.2f} nats ({better})"
+    )
 
 
 def print_shipped_figure(latent_dim: int, recipe: TrainFigures) -> None:
@@ -359,21 +323,6 @@ def print_shipped_figure(latent_dim: int, recipe: TrainFigures) -> None:
     )
 
 
-def print_inference(dataset: Dataset, latent_dims: tuple[int, ...]) -> None:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    images = dataset.test.images
-    print(f"\ninference on one core ({len(images):,} test images)")
-    print("model                              decode 1 z: median  p95     encode all")
-    for latent_dim in latent_dims:
-        for kind in MODEL_KINDS:
-            name, model = shipped_or_fresh(kind, latent_dim)
-            median, p95 = decode_one_microseconds(model)
-            seconds = encode_all_seconds(model, images)
-            print(f"{name:<34} {median:8.0f} us {p95:6.0f} us  {seconds * 1000:8.1f} ms")
-    torch.set_num_threads(threads)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.train_speed",
@@ -385,6 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--latent-dims", type=int, nargs="+", default=list(DEFAULT_LATENT_DIMS),
         help="latent sizes to compare (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--precisions", choices=PRECISIONS, nargs="+", default=list(PRECISIONS),
+        help="number formats to run our trainer in (default: %(default)s)",
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="default: %(default)s")
     parser.add_argument(
@@ -399,17 +352,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     dataset = load_dataset(DATASET, args.data_dir)
-    matmul_flops = measure_matmul_flops()
+    matmul_flops = measure_all_matmul_flops()
     print_machine(torch.get_num_threads(), matmul_flops)
 
     figures = []
     with tempfile.TemporaryDirectory(prefix="recipe-data-") as scratch:
         root = torchvision_root(dataset, Path(scratch))
         for latent_dim in args.latent_dims:
-            figures += train_both(dataset, Path(root), latent_dim, args.epochs, args.seed)
+            figures += train_all(
+                dataset, Path(root), latent_dim, args.epochs, args.seed, tuple(args.precisions)
+            )
     # the CPU's best: a busy moment during the first measurement would inflate every share
-    matmul_flops = max(matmul_flops, measure_matmul_flops())
-    print(f"measured again after training: best {matmul_flops / 1e9:.1f} GFLOP/s")
+    again = measure_all_matmul_flops()
+    matmul_flops = {name: max(flops, again[name]) for name, flops in matmul_flops.items()}
+    print_matmul_flops("best of before and after training", matmul_flops)
     print_training(figures, matmul_flops, args.epochs)
     print_verdicts(figures)
     print_inference(dataset, tuple(args.latent_dims))

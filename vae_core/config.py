@@ -7,12 +7,15 @@ from typing import Any, Literal
 
 ModelKind = Literal["ae", "vae"]
 MODEL_KINDS: tuple[ModelKind, ...] = ("ae", "vae")
+Precision = Literal["bfloat16", "float32"]
+PRECISIONS: tuple[Precision, ...] = ("bfloat16", "float32")
 
 DEFAULT_IMAGE_SIZE = 28
 DEFAULT_CHANNELS = 1
 DEFAULT_HIDDEN_DIMS = (256, 128)
 DEFAULT_BATCH_SIZE = 256
 DEFAULT_LEARNING_RATE = 2e-3
+DEFAULT_PRECISION: Precision = "bfloat16"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ class TrainConfig:
         seed: Seed for initialisation, shuffling and sampling.
         batch_size: Images per optimiser step.
         learning_rate: Adam step size at the start; a cosine schedule lowers it to zero.
+        precision: Number format of the training step's matrix products. ``"bfloat16"`` is
+            mixed precision: weights, Adam moments and the loss stay float32, only the
+            products run in bfloat16. Evaluation always runs in float32.
     """
 
     dataset: str
@@ -84,6 +90,11 @@ class TrainConfig:
     seed: int = 0
     batch_size: int = DEFAULT_BATCH_SIZE
     learning_rate: float = DEFAULT_LEARNING_RATE
+    precision: Precision = DEFAULT_PRECISION
+
+    def __post_init__(self) -> None:
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary."""

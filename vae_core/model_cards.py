@@ -46,6 +46,13 @@ def convergence(metadata: dict[str, Any], window: int = CONVERGENCE_WINDOW) -> f
     return max(losses[-window:]) - min(losses[-window:])
 
 
+def precision_note(precision: str) -> str:
+    """How the training step computed, in words."""
+    if precision == "bfloat16":
+        return "mixed, bfloat16 matrix products with float32 weights, Adam state and loss"
+    return f"{precision} throughout"
+
+
 def rebuild_command(loaded: LoadedModel) -> str:
     """The ``python -m vae_core.train`` command line that rebuilds a checkpoint."""
     metadata, train = loaded.metadata, loaded.metadata.get("train", {})
@@ -56,7 +63,7 @@ def rebuild_command(loaded: LoadedModel) -> str:
         f"--latent-dim {architecture['latent_dim']} --epochs {train.get('epochs')} "
         f"--beta {train.get('beta')} --seed {train.get('seed')} --hidden-dims {hidden} "
         f"--batch-size {train.get('batch_size')} --learning-rate {train.get('learning_rate')} "
-        f"--out {loaded.path.as_posix()}"
+        f"--precision {train.get('precision', 'float32')} --out {loaded.path.as_posix()}"
     )
 
 
@@ -81,6 +88,8 @@ def model_card(name: str, loaded: LoadedModel) -> str:
         f"- budget: {metadata.get('epochs')} epochs, batch {train.get('batch_size')}, Adam "
         f"{train.get('learning_rate')} with a cosine schedule to 0; beta {metadata.get('beta')};"
         f" seed {metadata.get('seed')}",
+        f"- precision: {precision_note(train.get('precision', 'float32'))}; trained with "
+        f"{metadata.get('threads', 'unrecorded')} torch threads",
     ]
     if loss is not None and floor is not None:
         lines.append(

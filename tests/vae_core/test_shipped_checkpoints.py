@@ -32,7 +32,7 @@ EXPECTED = {
 LADDER = {beta: f"{LADDER_DATASET}-vae-z2-beta{beta:g}" for beta in BETA_LADDER if beta != 1}
 LADDER[1.0] = f"{LADDER_DATASET}-vae-z2"
 EXPECTED |= {name: (LADDER_DATASET, "vae", 2, beta) for beta, name in LADDER.items()}
-# issue 2: converged means the test loss moved by less than half a nat over the last ten epochs
+# converged means the test loss moved by less than half a nat over the last ten epochs
 CONVERGENCE_NATS = 0.5
 CONVERGENCE_EPOCHS = 10
 MAX_FOLDER_BYTES = 60 * 1000 * 1000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,13 @@ from tests.vae_core.helpers import (
 )
 from vae_core import train
 from vae_core.checkpoints import CheckpointError, load_checkpoint
+from vae_core.config import TrainConfig
 from vae_core.data import Dataset, DatasetSplit, DataUnavailableError
+from vae_core.models import build_model
 from vae_core.train import (
     EXIT_INTERRUPTED,
     NonFiniteLossError,
+    epoch_generator,
     fit,
     load_train_state,
     new_train_state,
@@ -107,6 +111,71 @@ def test_the_checkpoint_describes_its_run(kind: str, tmp_path: Path) -> None:
     assert [entry["epoch"] for entry in metadata["history"]] == [1, 2]
     assert set(metadata["test"]) >= {"recon_loss", "kl_loss", "neg_elbo", "pixel_mse", "bce_floor"}
     assert (metadata["test"]["neg_elbo"] is None) == (kind == "ae")
+
+
+# number format of the training step
+
+
+def precision_run(kind: str, out: Path, precision: str) -> train.TrainState:
+    """Train a tiny model for two epochs with its matrix products in ``precision``."""
+    config = replace(tiny_train_config(2), precision=precision)
+    return fit(new_train_state(tiny_config(kind), config), config, tiny_dataset(), out)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_mixed_precision_keeps_float32_weights_and_differs_from_float32(
+    kind: str, tmp_path: Path
+) -> None:
+    mixed = precision_run(kind, tmp_path / "mixed.safetensors", "bfloat16")
+    plain = precision_run(kind, tmp_path / "plain.safetensors", "float32")
+
+    assert {tensor.dtype for tensor in mixed.model.state_dict().values()} == {torch.float32}
+    assert load_checkpoint(tmp_path / "mixed.safetensors").metadata["train"]["precision"] == (
+        "bfloat16"
+    )
+    # the bfloat16 products really ran: same seed and batches, slightly different weights
+    weight = "decoder.to_logits.weight"
+    mixed_weight, plain_weight = mixed.model.state_dict()[weight], plain.model.state_dict()[weight]
+    assert not torch.equal(mixed_weight, plain_weight)
+    assert torch.allclose(mixed_weight, plain_weight, atol=0.05)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_forward_in_bfloat16_returns_float32_close_to_the_float32_pass(kind: str) -> None:
+    torch.manual_seed(0)
+    model = build_model(tiny_config(kind))
+    x = tiny_dataset().train.images[:TINY_BATCH_SIZE]
+
+    outputs = {
+        precision: train.forward_in_precision(model, x, epoch_generator(0, 0), precision)
+        for precision in ("bfloat16", "float32")
+    }
+
+    for mixed, plain in zip(outputs["bfloat16"], outputs["float32"], strict=True):
+        if plain is None:
+            assert mixed is None and kind == "ae"
+            continue
+        assert mixed.dtype == plain.dtype == torch.float32
+        assert not torch.equal(mixed, plain)
+        assert torch.allclose(mixed, plain, rtol=0.05, atol=0.05)
+
+
+def test_train_config_rejects_an_unknown_precision() -> None:
+    with pytest.raises(ValueError, match="precision"):
+        TrainConfig("fashion-mnist", 1, precision="float16")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_bfloat16_on_a_cpu_without_it_warns_once_and_float32_never(
+    native: bool, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(train, "has_native_bfloat16", lambda: native)
+    train.warn_if_bfloat16_is_emulated("bfloat16")
+    train.warn_if_bfloat16_is_emulated("float32")
+    warnings = [record for record in caplog.records if record.levelno == logging.WARNING]
+    assert len(warnings) == (0 if native else 1)
+    if warnings:
+        assert "--precision float32" in warnings[0].getMessage()
 
 
 # resume and interruption
@@ -258,6 +327,14 @@ def test_cli_reports_a_diverging_run_and_exits_1(
     assert train.main(cli_arguments("vae", tmp_path / "model.safetensors")) == 1
     assert "training stopped" in caplog.text
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.usefixtures("tiny_data")
+@pytest.mark.parametrize("precision", ["bfloat16", "float32"])
+def test_cli_precision_is_recorded_in_the_checkpoint(precision: str, tmp_path: Path) -> None:
+    out = tmp_path / "model.safetensors"
+    assert train.main(cli_arguments("vae", out, "--precision", precision)) == 0
+    assert load_checkpoint(out).metadata["train"]["precision"] == precision
 
 
 @pytest.mark.usefixtures("tiny_data")
