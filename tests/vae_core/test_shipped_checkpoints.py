@@ -38,7 +38,7 @@ CONVERGENCE_EPOCHS = 10
 MAX_FOLDER_BYTES = 60 * 1000 * 1000
 # figures are recomputed with the same seed and batches; only summation order may differ
 RECOMPUTE_TOLERANCE = 1e-4
-BUDGET_KEYS = ("epochs", "batch_size", "learning_rate", "seed", "dataset")
+BUDGET_KEYS = ("epochs", "batch_size", "learning_rate", "seed", "dataset", "precision")
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +125,7 @@ def test_each_pair_differs_only_in_the_bottleneck(
     assert ae.config.hidden_dims == vae.config.hidden_dims
     assert ae.config.latent_dim == vae.config.latent_dim == latent
     assert ae.metadata["data"] == vae.metadata["data"]
+    assert ae.metadata["threads"] == vae.metadata["threads"]
     for key in BUDGET_KEYS:
         assert ae.metadata["train"][key] == vae.metadata["train"][key], key
 
