@@ -186,11 +186,22 @@ def load_train_state(
     """Rebuild a :class:`TrainState` saved by :func:`save_train_state`.
 
     Raises:
-        CheckpointError: If the file is unreadable or belongs to another architecture.
+        CheckpointError: If the file is unreadable, belongs to another architecture or was
+            saved with other training settings (the rest of the run would not continue it).
     """
     tensors, metadata = read_tensors(path)
     if metadata.get("architecture") != model_config.to_dict():
         raise CheckpointError(path, "training state was saved for another architecture")
+    saved = metadata.get("train", {})
+    changed = [
+        f"{name} {saved.get(name)!r} (asked for {value!r})"
+        for name, value in train_config.to_dict().items()
+        if saved.get(name) != value
+    ]
+    if changed:
+        raise CheckpointError(
+            path, f"training state was saved with other settings: {', '.join(changed)}"
+        )
     state = new_train_state(model_config, train_config)
     weights = {name[6:]: value for name, value in tensors.items() if name.startswith("model.")}
     try:
@@ -303,10 +314,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--learning-rate", type=float, default=DEFAULT_LEARNING_RATE, help="default: %(default)s"
     )
     parser.add_argument(
-        "--precision", choices=PRECISIONS, default=DEFAULT_PRECISION,
-        help="number format of the training step's matrix products; weights stay float32 "
-        "(default: %(default)s)",
-    )  # fmt: skip
+        "--precision",
+        choices=PRECISIONS,
+        default=DEFAULT_PRECISION,
+        help="number format of the matrix products; weights stay float32 (default: %(default)s)",
+    )
     parser.add_argument("--data-dir", type=Path, default=None, help="data root (default: cache)")
     parser.add_argument("--resume", action="store_true", help="continue from the training state")
     parser.add_argument(

@@ -270,6 +270,24 @@ def test_resuming_with_another_architecture_is_refused(tmp_path: Path) -> None:
         )
 
 
+@pytest.mark.parametrize(
+    "setting", [{"beta": 2.0}, {"epochs": EPOCHS + 1}, {"seed": 1}, {"precision": "float32"}]
+)
+def test_resuming_with_other_training_settings_is_refused(
+    setting: dict[str, Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "model.safetensors"
+    config = tiny_train_config(EPOCHS)
+    state = new_train_state(tiny_config("vae"), config)
+    with pytest.raises(KeyboardInterrupt):
+        fit(state, config, tiny_dataset(), out, on_batch=interrupt_after(BATCHES_PER_EPOCH + 2))
+    ((name, value),) = setting.items()
+
+    with pytest.raises(CheckpointError, match=f"other settings: {name} .*asked for {value!r}"):
+        load_train_state(train_state_path(out), tiny_config("vae"), replace(config, **setting))
+    assert load_train_state(train_state_path(out), tiny_config("vae"), config).epochs_done == 1
+
+
 # the CLI, with the data set replaced by the tiny one
 
 
