@@ -29,13 +29,18 @@ DEFAULT_SEED = 0
 DECODE_CALLS = 2000
 ENCODE_REPEATS = 5
 WARMUP_CALLS = 50
-SHIPPED_FOLDER = Path("checkpoints")
+SHIPPED_FOLDER = Path(__file__).resolve().parents[1] / "checkpoints"
 MICROSECONDS = 1e6
+
+
+def shipped_path(kind: ModelKind, latent_dim: int) -> Path:
+    """Where the shipped Fashion-MNIST model of that kind and latent size lives."""
+    return SHIPPED_FOLDER / f"{DATASET}-{kind}-z{latent_dim}.safetensors"
 
 
 def shipped_or_fresh(kind: ModelKind, latent_dim: int) -> tuple[str, Autoencoder]:
     """The shipped model of that kind and size, or a fresh one of the same architecture."""
-    path = SHIPPED_FOLDER / f"{DATASET}-{kind}-z{latent_dim}.safetensors"
+    path = shipped_path(kind, latent_dim)
     try:
         return path.name, load_checkpoint(path).model
     except CheckpointError as error:
@@ -76,13 +81,15 @@ def print_inference(dataset: Dataset, latent_dims: tuple[int, ...]) -> None:
     images = dataset.test.images
     print(f"\ninference on one core ({len(images):,} test images)")
     print("model                              decode 1 z: median  p95     encode all")
-    for latent_dim in latent_dims:
-        for kind in MODEL_KINDS:
-            name, model = shipped_or_fresh(kind, latent_dim)
-            median, p95 = decode_one_microseconds(model)
-            seconds = encode_all_seconds(model, images)
-            print(f"{name:<34} {median:8.0f} us {p95:6.0f} us  {seconds * 1000:8.1f} ms")
-    torch.set_num_threads(threads)
+    try:
+        for latent_dim in latent_dims:
+            for kind in MODEL_KINDS:
+                name, model = shipped_or_fresh(kind, latent_dim)
+                median, p95 = decode_one_microseconds(model)
+                seconds = encode_all_seconds(model, images)
+                print(f"{name:<34} {median:8.0f} us {p95:6.0f} us  {seconds * 1000:8.1f} ms")
+    finally:
+        torch.set_num_threads(threads)
 
 
 def main() -> int:

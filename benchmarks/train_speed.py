@@ -40,7 +40,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from benchmarks.inference_speed import SHIPPED_FOLDER, print_inference
+from benchmarks.inference_speed import DATASET, DEFAULT_LATENT_DIMS, print_inference, shipped_path
 from benchmarks.torchvision_data import per_image_loader, torchvision_root
 from vae_core.checkpoints import CheckpointError, load_checkpoint
 from vae_core.config import (
@@ -56,9 +56,7 @@ from vae_core.losses import kl_divergence
 from vae_core.models import Autoencoder, build_model
 from vae_core.train import has_native_bfloat16, new_train_state, train_one_epoch
 
-DATASET = "fashion-mnist"
 DEFAULT_EPOCHS = 3
-DEFAULT_LATENT_DIMS = (2, 16)
 DEFAULT_SEED = 0
 # the textbook recipe (Kingma & Welling's MLP as in PyTorch's example): one hidden layer of 400
 RECIPE_HIDDEN_DIMS = (400,)
@@ -308,7 +306,7 @@ def print_verdict(ours: TrainFigures, recipe: TrainFigures) -> None:
 
 def print_shipped_figure(latent_dim: int, recipe: TrainFigures) -> None:
     """The shipped VAE's recorded test figure next to the recipe's."""
-    path = SHIPPED_FOLDER / f"{DATASET}-vae-z{latent_dim}.safetensors"
+    path = shipped_path("vae", latent_dim)
     try:
         metadata = load_checkpoint(path).metadata
     except CheckpointError as error:

@@ -59,6 +59,13 @@ def interrupt_after(batches: int):
     return on_batch
 
 
+def interrupt_in_the_second_epoch(kind: str, out: Path, config: TrainConfig) -> None:
+    """Train from scratch and press Ctrl-C two steps into the second epoch."""
+    state = new_train_state(tiny_config(kind), config)
+    with pytest.raises(KeyboardInterrupt):
+        fit(state, config, tiny_dataset(), out, on_batch=interrupt_after(BATCHES_PER_EPOCH + 2))
+
+
 def with_nan_pixel(dataset: Dataset) -> Dataset:
     """The same data set with one NaN pixel in every training image, so the loss diverges."""
     images = dataset.train.images.clone()
@@ -187,10 +194,7 @@ def test_resume_equals_an_uninterrupted_run(kind: str, tmp_path: Path) -> None:
     out = tmp_path / "resumed.safetensors"
     config = tiny_train_config(EPOCHS)
 
-    # Ctrl-C in the middle of the second epoch, then resume from the files
-    state = new_train_state(tiny_config(kind), config)
-    with pytest.raises(KeyboardInterrupt):
-        fit(state, config, tiny_dataset(), out, on_batch=interrupt_after(BATCHES_PER_EPOCH + 2))
+    interrupt_in_the_second_epoch(kind, out, config)
     resumed = load_train_state(train_state_path(out), tiny_config(kind), config)
     assert resumed.epochs_done == 1
     fit(resumed, config, tiny_dataset(), out)
@@ -278,9 +282,7 @@ def test_resuming_with_other_training_settings_is_refused(
 ) -> None:
     out = tmp_path / "model.safetensors"
     config = tiny_train_config(EPOCHS)
-    state = new_train_state(tiny_config("vae"), config)
-    with pytest.raises(KeyboardInterrupt):
-        fit(state, config, tiny_dataset(), out, on_batch=interrupt_after(BATCHES_PER_EPOCH + 2))
+    interrupt_in_the_second_epoch("vae", out, config)
     ((name, value),) = setting.items()
 
     with pytest.raises(CheckpointError, match=f"other settings: {name} .*asked for {value!r}"):
